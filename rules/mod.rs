@@ -1,0 +1,20 @@
+//! The rule catalogue: one file per rule, grouped by family folder.
+
+use crate::rule::{Rule, RuleMeta};
+
+pub mod compose;
+pub mod shiplint;
+
+/// Every rule, in code order.
+pub fn all() -> Vec<&'static dyn Rule> {
+    let mut rules: Vec<&'static dyn Rule> = Vec::new();
+    rules.extend_from_slice(compose::RULES);
+    rules.extend_from_slice(shiplint::RULES);
+    rules.sort_by_key(|r| r.meta().code);
+    rules
+}
+
+/// Metadata of every rule, in code order.
+pub fn metas() -> Vec<&'static RuleMeta> {
+    all().into_iter().map(|r| r.meta()).collect()
+}

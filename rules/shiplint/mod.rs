@@ -1,0 +1,1 @@
+crate::family_rules! {}

@@ -1,0 +1,1 @@
+//! Walking the checked paths, and classifying each file's kind and environment.

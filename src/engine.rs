@@ -1,0 +1,1 @@
+//! The rule registry, the parallel run and the ordering of findings.

@@ -1,0 +1,25 @@
+//! shiplint: a static deployment-readiness linter.
+//!
+//! Data flow: discover → load → parse (parallel) → project index → rules (parallel) →
+//! suppressions and configuration → sort → render.
+
+pub mod config;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod kind;
+pub mod parse;
+pub mod project;
+pub mod render;
+pub mod rule;
+pub mod source;
+pub mod suppress;
+
+#[path = "../rules/mod.rs"]
+pub mod rules;
+
+/// Where the per-rule documentation pages are published.
+pub const DOCS_URL_BASE: &str = "https://github.com/shiplint/shiplint/blob/main/docs/rules/";
+
+/// The version shiplint reports about itself.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

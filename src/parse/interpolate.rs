@@ -1,0 +1,1 @@
+//! Compose variable interpolation. (Stub: being written.)

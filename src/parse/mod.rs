@@ -1,0 +1,98 @@
+//! Parsers: one module per format, each returning a typed model whose values carry spans.
+//! Parsers know nothing of rules.
+
+pub mod dockerfile;
+pub mod dotenv;
+pub mod interpolate;
+pub mod pgbouncer;
+pub mod yaml;
+
+use crate::kind::FileKind;
+use crate::source::Span;
+
+/// Input a parser could not read: becomes a located `SHL` parse-error diagnostic.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseIssue {
+    pub span: Span,
+    pub message: String,
+}
+
+impl ParseIssue {
+    pub fn new(span: Span, message: impl Into<String>) -> ParseIssue {
+        ParseIssue {
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// The parsed form of one file.
+#[derive(Debug)]
+pub enum Model {
+    /// Read, but no structured model (ignore files, Python sources not yet modelled).
+    Text,
+    /// Not readable as text: binary, too large, not UTF-8, or unreadable.
+    Unreadable,
+    Yaml(yaml::YamlFile),
+    Env(dotenv::EnvFile),
+    PgbouncerUserlist(pgbouncer::Userlist),
+    PgbouncerIni(pgbouncer::Ini),
+    Dockerfile(dockerfile::Dockerfile),
+}
+
+impl Model {
+    pub fn yaml(&self) -> Option<&yaml::YamlFile> {
+        match self {
+            Model::Yaml(y) => Some(y),
+            _ => None,
+        }
+    }
+
+    pub fn env(&self) -> Option<&dotenv::EnvFile> {
+        match self {
+            Model::Env(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn dockerfile(&self) -> Option<&dockerfile::Dockerfile> {
+        match self {
+            Model::Dockerfile(d) => Some(d),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `text` as a file of `kind`. Never panics on any input.
+pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
+    match kind {
+        k if k.is_yaml() || k == FileKind::DjangoSettingsExport && looks_like_json(text) => {
+            let file = yaml::parse(text);
+            let issues = file.errors.clone();
+            (Model::Yaml(file), issues)
+        }
+        FileKind::Env | FileKind::EnvTemplate => {
+            let file = dotenv::parse(text);
+            (Model::Env(file), Vec::new())
+        }
+        FileKind::PgbouncerUserlist => {
+            let (file, issues) = pgbouncer::parse_userlist(text);
+            (Model::PgbouncerUserlist(file), issues)
+        }
+        FileKind::PgbouncerIni => {
+            let (file, issues) = pgbouncer::parse_ini(text);
+            (Model::PgbouncerIni(file), issues)
+        }
+        FileKind::Dockerfile => {
+            let (file, issues) = dockerfile::parse(text);
+            (Model::Dockerfile(file), issues)
+        }
+        _ => (Model::Text, Vec::new()),
+    }
+}
+
+fn looks_like_json(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with('{')
+}
