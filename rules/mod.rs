@@ -3,6 +3,7 @@
 use crate::rule::{Rule, RuleMeta};
 
 pub mod compose;
+pub mod data;
 pub mod shiplint;
 
 /// Every rule, in code order.

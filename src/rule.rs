@@ -116,18 +116,22 @@ impl RuleMeta {
         out.trim().to_string() + "\n"
     }
 
-    /// The first paragraph of the "What it does" section.
+    /// The first sentence of the "What it does" section.
     pub fn summary(&self) -> String {
         let docs = self.docs();
         let mut lines = docs
             .lines()
             .skip_while(|l| !l.starts_with("## What it does"));
         lines.next();
-        lines
+        let paragraph = lines
             .skip_while(|l| l.trim().is_empty())
             .take_while(|l| !l.trim().is_empty())
             .collect::<Vec<_>>()
-            .join(" ")
+            .join(" ");
+        match paragraph.find(". ") {
+            Some(end) => paragraph[..=end].to_string(),
+            None => paragraph,
+        }
     }
 
     pub fn url(&self) -> String {

@@ -251,7 +251,10 @@ fn parse_braced(
         let message = if bytes.get(name_start) == Some(&b'}') {
             "empty variable name in `${}`".to_string()
         } else {
-            format!("invalid variable name in `${{{}`", shown.trim_end_matches('}'))
+            format!(
+                "invalid variable name in `${{{}`",
+                shown.trim_end_matches('}')
+            )
         };
         return Err(fail(errors, message));
     }
@@ -352,7 +355,11 @@ mod tests {
             ("${A}", Op::Plain, None),
             ("${A:-d}", Op::DefaultUnsetOrEmpty, Some("d")),
             ("${A-d}", Op::DefaultUnset, Some("d")),
-            ("${A:?must be set}", Op::RequiredNonEmpty, Some("must be set")),
+            (
+                "${A:?must be set}",
+                Op::RequiredNonEmpty,
+                Some("must be set"),
+            ),
             ("${A?e}", Op::Required, Some("e")),
             ("${A:+r}", Op::AlternateNonEmpty, Some("r")),
             ("${A+r}", Op::Alternate, Some("r")),
@@ -455,5 +462,86 @@ mod tests {
             assert!(text.get(e.span.range()).is_some());
         }
         assert_eq!(t.exprs().len(), 2);
+    }
+}
+
+/// A template parsed from a value that sits somewhere in a file, with the way back from its
+/// spans to file offsets.
+#[derive(Clone, Debug)]
+pub struct Located {
+    pub template: Template,
+    /// The text that was parsed; template spans index into it.
+    pub source: String,
+    /// The file offset of `source[0]` when `source` is the file's own text, byte for byte.
+    base: Option<usize>,
+    /// Where to point when the value was decoded (escapes, folding) and offsets cannot be mapped.
+    whole: Span,
+}
+
+impl Located {
+    /// Parses a scalar whose source text is `raw` at `span` of a file and whose decoded value is
+    /// `value`. When the value is the raw text (plain, or quoted without escapes), spans are
+    /// exact; otherwise every span falls back to the whole scalar.
+    pub fn parse(raw: &str, value: &str, span: Span) -> Located {
+        let inner = [('"', '"'), ('\'', '\'')]
+            .iter()
+            .find_map(|(open, close)| raw.strip_prefix(*open)?.strip_suffix(*close))
+            .map(|s| (s, 1))
+            .unwrap_or((raw, 0));
+        let base = (inner.0 == value).then_some(span.start + inner.1);
+        Located {
+            template: parse(value),
+            source: value.to_string(),
+            base,
+            whole: span,
+        }
+    }
+
+    /// A template over text that is itself the file's text starting at `offset`.
+    pub fn exact(text: &str, offset: usize) -> Located {
+        Located {
+            template: parse(text),
+            source: text.to_string(),
+            base: Some(offset),
+            whole: Span::new(offset, offset + text.len()),
+        }
+    }
+
+    /// The file span of a template span.
+    pub fn file_span(&self, span: Span) -> Span {
+        match self.base {
+            Some(b) => span.shift(b),
+            None => self.whole,
+        }
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.base.is_some()
+    }
+}
+
+#[cfg(test)]
+mod located_tests {
+    use super::*;
+
+    #[test]
+    fn plain_and_simply_quoted_scalars_map_exactly() {
+        let file = r#"KEY: "${A:-x}""#;
+        let raw = &file[5..];
+        let l = Located::parse(raw, "${A:-x}", Span::new(5, file.len()));
+        let e = l.template.exprs()[0].clone();
+        assert_eq!(&file[l.file_span(e.span).range()], "${A:-x}");
+        assert!(l.is_exact());
+    }
+
+    #[test]
+    fn decoded_scalars_fall_back_to_the_whole_scalar() {
+        let file = r#"KEY: "a\tb ${A:-x}""#;
+        let span = Span::new(5, file.len());
+        let l = Located::parse(&file[5..], "a\tb ${A:-x}", span);
+        assert!(!l.is_exact());
+        let e = l.template.exprs()[0].clone();
+        assert_eq!(l.file_span(e.span), span);
+        assert_eq!(e.operand.unwrap().literal(&l.source).as_deref(), Some("x"));
     }
 }

@@ -21,3 +21,26 @@ pub enum Format {
     Sarif,
     Github,
 }
+
+pub struct RenderOptions {
+    pub color: bool,
+    pub quiet: bool,
+}
+
+pub fn render(
+    _format: Format,
+    report: &Report<'_>,
+    _options: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    for d in report.diagnostics {
+        let f = &report.project.file(d.file).source;
+        let lc = f.line_col(d.span.start);
+        writeln!(
+            out,
+            "{}:{}:{}: {} {}",
+            f.display_path, lc.line, lc.column, d.code, d.message
+        )?;
+    }
+    Ok(())
+}
