@@ -827,6 +827,10 @@ pub fn peer_param(name: &str) -> Option<ValueType> {
 /// for "did you mean" suggestions.
 pub fn closest_setting(name: &str) -> Option<&'static str> {
     let name = name.to_ascii_lowercase();
+    // The distance is at least the difference in length.
+    if name.len() > 40 {
+        return None;
+    }
     SETTINGS
         .iter()
         .map(|(n, _)| (edit_distance(&name, n), *n))
@@ -1439,6 +1443,7 @@ Listen_Port = 7000\n";
         assert_eq!(closest_setting("Listen_Port"), Some("listen_port"));
         assert_eq!(closest_setting("pool_mod"), Some("pool_mode"));
         assert_eq!(closest_setting("completely_unrelated_name"), None);
+        assert_eq!(closest_setting(&"x".repeat(1_000_000)), None);
     }
 
     // -- never panics, and the real files ------------------------------------------------------
