@@ -34,6 +34,7 @@ pub fn apply(
     unused: &'static RuleMeta,
     invalid: &'static RuleMeta,
     rules: &[&'static RuleMeta],
+    enabled: &[&'static RuleMeta],
 ) -> Vec<Diagnostic> {
     let mut reports = Reports {
         unused,
@@ -85,7 +86,9 @@ pub fn apply(
 
     for (&file, entries) in &by_file {
         let source = &project.file(file).source;
-        for entry in entries.iter().filter(|e| !e.used) {
+        // A suppression of a rule that did not run this time cannot be judged unused.
+        let ran = |code: &str| enabled.iter().any(|m| m.code == code);
+        for entry in entries.iter().filter(|e| !e.used && ran(e.meta.code)) {
             let written = source.slice(entry.written);
             let help = if entry.siblings == 1 {
                 "remove the suppression comment".to_string()
@@ -580,7 +583,7 @@ mod tests {
     }
 
     fn run(project: &Project, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
-        apply(project, diagnostics, &UNUSED, &INVALID, &rules())
+        apply(project, diagnostics, &UNUSED, &INVALID, &rules(), &rules())
     }
 
     fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {

@@ -29,7 +29,8 @@ pub(crate) fn apply_suppressions(
     let unused = unused_suppression::UnusedSuppression.meta();
     let invalid = invalid_suppression::InvalidSuppression.meta();
     let all = crate::rules::metas();
-    let mut out = crate::suppress::apply(project, diagnostics, unused, invalid, &all);
+    let enabled: Vec<&'static RuleMeta> = rules.iter().map(|r| r.meta()).collect();
+    let mut out = crate::suppress::apply(project, diagnostics, unused, invalid, &all, &enabled);
     let enabled = |code: &str| rules.iter().any(|r| r.meta().code == code);
     out.retain(|d| (d.code != unused.code && d.code != invalid.code) || enabled(d.code));
     out
