@@ -52,11 +52,33 @@ impl Scope {
         template: Level::Off,
     };
 
+    /// Production, staging and unknown (could be production) at the default; nowhere else.
+    /// For problems that are as bad in a file of unknown environment, such as a placeholder
+    /// password in a PgBouncer userlist.
+    pub const DEPLOYED_STRICT: Scope = Scope {
+        production: Level::Default,
+        staging: Level::Default,
+        unknown: Level::Default,
+        development: Level::Off,
+        test: Level::Off,
+        template: Level::Off,
+    };
+
     /// Everywhere but development and test files, where shortcuts are expected.
     pub const NOT_DEVELOPMENT: Scope = Scope {
         production: Level::Default,
         staging: Level::Default,
-        unknown: Level::Lower,
+        unknown: Level::Default,
+        development: Level::Off,
+        test: Level::Off,
+        template: Level::Default,
+    };
+
+    /// Templates only (`.env.example`, …).
+    pub const TEMPLATES: Scope = Scope {
+        production: Level::Off,
+        staging: Level::Off,
+        unknown: Level::Off,
         development: Level::Off,
         test: Level::Off,
         template: Level::Default,
