@@ -112,12 +112,12 @@ pub enum ProblemKind {
     /// and `KEY= value` as the command `value` with `KEY` empty. The span is one blank run.
     SpaceAroundEquals,
     /// A line of several words with no `=` (`KEY value`, `KEY # comment`). Compose refuses the
-    /// whole file; python-dotenv and dotenvy reject the line. The span is the line's text; the
-    /// line produces no entry.
+    /// whole file and dotenvy rejects the line; python-dotenv rejects it too, except a bare key
+    /// followed by a comment. The span is the line's text; the line produces no entry.
     MissingEquals,
     /// A separator with nothing before it (`=value`), or `export` alone. Compose sets a
-    /// variable with an empty name (which Docker later rejects) or does nothing; other loaders
-    /// reject the line. The span is the separator, or `export`; the line produces no entry.
+    /// variable with an empty name, or does nothing; python-dotenv and dotenvy reject the line.
+    /// The span is the separator, or `export`; the line produces no entry.
     MissingKey,
     /// An unquoted value with blanks inside (`KEY=two words`). Compose keeps them, but a shell
     /// assigns `two` and runs `words` as a command, and dotenvy rejects the line. The span is
@@ -133,8 +133,9 @@ pub enum ProblemKind {
     UnquotedBackslash,
     /// Text after a closing quote (`KEY="a"b`, `KEY='a' B=c`). Compose reads that text as a
     /// new statement (so `KEY='a' B=c` also sets `B`, and `KEY="a"b` a bare `b`), a shell
-    /// concatenates it (`ab`), python-dotenv and dotenvy reject the line. This lexer keeps
-    /// the quoted value, reports the text and skips it. The span is the text, trimmed.
+    /// concatenates it (`ab`), python-dotenv rejects the line, dotenvy concatenates text right
+    /// after the quote and rejects text after a blank. This lexer keeps the quoted value,
+    /// reports the text and skips it. The span is the text, trimmed.
     TextAfterClosingQuote,
     /// A `#` that loaders disagree about. In an unquoted value Compose keeps every `#` that does
     /// not follow a space (`KEY=a#b`, `KEY=a<TAB>#b`, and `KEY= #b` where the blank is trimmed
