@@ -73,7 +73,15 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
         }
         FileKind::Env | FileKind::EnvTemplate => {
             let file = dotenv::parse(text);
-            (Model::Env(file), Vec::new())
+            // What Compose refuses to load is a parse error; what it reads differently from
+            // other loaders is for the env rules.
+            let issues = file
+                .problems
+                .iter()
+                .filter(|p| p.kind.rejected_by_compose())
+                .map(|p| ParseIssue::new(p.span, p.kind.message()))
+                .collect();
+            (Model::Env(file), issues)
         }
         FileKind::PgbouncerUserlist => {
             let (file, issues) = pgbouncer::parse_userlist(text);
