@@ -68,7 +68,10 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
     match kind {
         k if k.is_yaml() || k == FileKind::DjangoSettingsExport && looks_like_json(text) => {
             let file = yaml::parse(text);
-            let issues = file.errors.clone();
+            let mut issues = file.errors.clone();
+            if kind == FileKind::Compose {
+                issues.extend(interpolation_errors(&file));
+            }
             (Model::Yaml(file), issues)
         }
         FileKind::Env | FileKind::EnvTemplate => {
@@ -97,6 +100,27 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
         }
         _ => (Model::Text, Vec::new()),
     }
+}
+
+/// Compose refuses a file with a malformed `${…}` anywhere in its values.
+fn interpolation_errors(file: &yaml::YamlFile) -> Vec<ParseIssue> {
+    let mut out = Vec::new();
+    for scalar in file.scalars() {
+        let Some(value) = scalar.as_str() else {
+            continue;
+        };
+        if !value.contains("${") {
+            continue;
+        }
+        let located = interpolate::Located::parse(scalar.raw(), value, scalar.span());
+        for e in &located.template.errors {
+            out.push(ParseIssue::new(
+                located.file_span(e.span),
+                e.message.clone(),
+            ));
+        }
+    }
+    out
 }
 
 fn looks_like_json(text: &str) -> bool {
