@@ -1,1 +1,5 @@
-crate::family_rules! {}
+//! `CMP`: Docker Compose files.
+
+crate::family_rules! {
+    fallback_secret => FallbackSecret,
+}
