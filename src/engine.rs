@@ -105,7 +105,7 @@ fn discover_with_stdin(
         .collect();
     let root = discover::project_root(&abs);
     let mut found = if root.exists() {
-        let mut context = discover::discover(&[root.clone()], &options.config, &options.cwd)?;
+        let mut context = discover::discover(std::slice::from_ref(&root), &options.config, &options.cwd)?;
         for c in &mut context {
             c.reported = false;
         }
