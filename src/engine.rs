@@ -105,7 +105,8 @@ fn discover_with_stdin(
         .collect();
     let root = discover::project_root(&abs);
     let mut found = if root.exists() {
-        let mut context = discover::discover(std::slice::from_ref(&root), &options.config, &options.cwd)?;
+        let mut context =
+            discover::discover(std::slice::from_ref(&root), &options.config, &options.cwd)?;
         for c in &mut context {
             c.reported = false;
         }
@@ -165,7 +166,7 @@ fn load(c: &Candidate, options: &RunOptions, stdin: Option<&str>) -> Option<Pars
             ),
         }
     };
-    Some(ParsedFile {
+    let mut file = ParsedFile {
         id: 0,
         source: SourceFile::new(
             c.path.clone(),
@@ -179,7 +180,11 @@ fn load(c: &Candidate, options: &RunOptions, stdin: Option<&str>) -> Option<Pars
         unreadable,
         unknown_kind: kind == FileKind::Unknown,
         reported: c.reported,
-    })
+        secrets: Vec::new(),
+    };
+    file.secrets = catch_unwind(AssertUnwindSafe(|| crate::rules::data::secret_spans(&file)))
+        .unwrap_or_default();
+    Some(file)
 }
 
 /// Reads a file as UTF-8 text, refusing files over the size limit and binary files.
@@ -267,8 +272,28 @@ pub fn check(project: &Project, rules: &[&'static dyn Rule], config: &Config) ->
             .is_none_or(|meta| !config.ignored_in(&project.file(d.file).source.path, meta))
     });
     let mut diagnostics = crate::rules::shiplint::apply_suppressions(project, diagnostics, rules);
+    mark_secrets(project, &mut diagnostics);
     sort(project, &mut diagnostics);
     diagnostics
+}
+
+/// Adds the secret spans of every file a finding shows, so that no renderer prints a secret a
+/// rule did not know about (a password on a line that another finding points at).
+fn mark_secrets(project: &Project, diagnostics: &mut [Diagnostic]) {
+    for d in diagnostics {
+        let mut files: Vec<usize> = std::iter::once(d.file)
+            .chain(d.related.iter().map(|r| r.file))
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        for f in files {
+            for &span in &project.file(f).secrets {
+                if !d.sensitive.contains(&(f, span)) {
+                    d.sensitive.push((f, span));
+                }
+            }
+        }
+    }
 }
 
 fn meta_of(rules: &[&'static dyn Rule], code: &str) -> Option<&'static RuleMeta> {

@@ -27,6 +27,9 @@ pub struct ParsedFile {
     /// Whether findings in this file are reported (false for files read only as context, as
     /// with `--stdin-filename` or file names passed by pre-commit).
     pub reported: bool,
+    /// Spans holding secrets (values of secret-like keys, passwords in URLs, userlist
+    /// secrets): renderers never print their text, whichever rule reports on the file.
+    pub secrets: Vec<crate::source::Span>,
 }
 
 /// Every file of the checked tree, parsed once.

@@ -553,6 +553,7 @@ mod tests {
                     unreadable: None,
                     unknown_kind: false,
                     reported: true,
+                    secrets: Vec::new(),
                 })
                 .collect(),
         }

@@ -315,3 +315,24 @@ fn output_is_identical_whatever_the_thread_count() {
         );
     }
 }
+
+#[test]
+fn secrets_on_a_shown_line_are_masked_even_when_no_rule_flags_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "docker-compose.prod.yml",
+        "services:\n  web:\n    environment: {SECRET_KEY: \"${SECRET_KEY:-fallback-value-1}\", POSTGRES_PASSWORD: realpassword123, DATABASE_URL: \"postgres://app:urlpass999@db/app\"}\n",
+    );
+    for format in ["text", "json", "sarif", "github"] {
+        let out = shiplint(dir.path())
+            .args(["check", "--no-color", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("CMP001"), "{format}: {text}");
+        for secret in ["realpassword123", "urlpass999", "fallback-value-1"] {
+            assert!(!text.contains(secret), "{format} prints {secret}: {text}");
+        }
+    }
+}

@@ -106,6 +106,7 @@ fn parsed(id: FileId, path: &str, kind: FileKind, text: &str) -> ParsedFile {
         unreadable: None,
         unknown_kind: false,
         reported: true,
+        secrets: Vec::new(),
     }
 }
 

@@ -121,3 +121,151 @@ mod tests {
         assert!(!url_has_password("not a url"));
     }
 }
+
+/// The byte range of the password inside a URL (`postgres://user:PASSWORD@host`), if any.
+pub fn url_password_range(value: &str) -> Option<std::ops::Range<usize>> {
+    let scheme_end = value.find("://")? + 3;
+    let rest = &value[scheme_end..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_len].rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    (colon + 1 < at).then(|| scheme_end + colon + 1..scheme_end + at)
+}
+
+/// Spans of a file's text that hold secrets, whatever rule reports on the file: values of
+/// secret-like keys in env files and YAML, passwords inside URLs, userlist secrets and
+/// PgBouncer password settings. Renderers never print the text of these spans.
+pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Span> {
+    use crate::parse::Model;
+    use crate::source::Span;
+    let mut out = Vec::new();
+    let url_password = |text: &str, base: usize, out: &mut Vec<Span>| {
+        if let Some(r) = url_password_range(text) {
+            out.push(Span::new(base + r.start, base + r.end));
+        }
+    };
+    match &file.model {
+        Model::Env(env) => {
+            for e in &env.entries {
+                if e.content_span.is_empty() {
+                    continue;
+                }
+                if is_secret_name(&e.key) {
+                    out.push(e.content_span);
+                } else {
+                    url_password(
+                        file.source.slice(e.content_span),
+                        e.content_span.start,
+                        &mut out,
+                    );
+                }
+            }
+        }
+        Model::PgbouncerUserlist(list) => {
+            out.extend(list.entries.iter().map(|e| e.secret_span));
+        }
+        Model::PgbouncerIni(ini) => {
+            for section in &ini.sections {
+                for e in &section.entries {
+                    let key = e.key.to_ascii_lowercase();
+                    if key.contains("password") || e.value.contains("password=") {
+                        out.push(e.value_span);
+                    }
+                }
+            }
+        }
+        Model::Yaml(yaml) => {
+            let mut budget = 200_000usize;
+            for doc in yaml.documents() {
+                yaml_secrets(doc, file.source.text.as_str(), &mut budget, &mut out);
+            }
+        }
+        _ => {}
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+fn yaml_secrets(
+    node: crate::parse::yaml::Node<'_>,
+    text: &str,
+    budget: &mut usize,
+    out: &mut Vec<crate::source::Span>,
+) {
+    use crate::parse::yaml::NodeKind;
+    use crate::source::Span;
+    if *budget == 0 {
+        return;
+    }
+    *budget -= 1;
+    // Each source node is visited once: aliases point at nodes visited where they are defined.
+    let scalar_secret = |value: crate::parse::yaml::Node<'_>, out: &mut Vec<Span>| {
+        if let Some(v) = value.as_str() {
+            if !v.is_empty() && value.via_alias().is_none() {
+                out.push(value.span());
+            }
+        }
+    };
+    match node.kind() {
+        NodeKind::Mapping => {
+            for (key, value) in node.entries() {
+                if value.via_alias().is_some() || key.via_alias().is_some() {
+                    continue;
+                }
+                if key.as_str().is_some_and(is_secret_name) {
+                    scalar_secret(value, out);
+                }
+                yaml_secrets(value, text, budget, out);
+            }
+        }
+        NodeKind::Sequence => {
+            for item in node.items() {
+                if item.via_alias().is_none() {
+                    yaml_secrets(item, text, budget, out);
+                }
+            }
+        }
+        NodeKind::Scalar => {
+            let Some(v) = node.as_str() else { return };
+            let raw = node.raw();
+            // `KEY=value` items of a Compose environment list.
+            if let Some((key, rest)) = v.split_once('=') {
+                if is_secret_name(key.trim()) && !rest.is_empty() {
+                    match raw.find(v) {
+                        Some(at) => {
+                            let start = node.span().start + at + key.len() + 1;
+                            out.push(Span::new(start, start + rest.len()));
+                        }
+                        None => out.push(node.span()),
+                    }
+                    return;
+                }
+            }
+            if let Some(r) = url_password_range(v) {
+                match raw.find(v) {
+                    Some(at) => {
+                        let base = node.span().start + at;
+                        out.push(Span::new(base + r.start, base + r.end));
+                    }
+                    None => out.push(node.span()),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::url_password_range;
+
+    #[test]
+    fn password_ranges_inside_urls() {
+        let u = "postgres://app:hunter2@db:5432/app";
+        assert_eq!(&u[url_password_range(u).unwrap()], "hunter2");
+        assert_eq!(url_password_range("redis://redis:6379/0"), None);
+        assert_eq!(url_password_range("postgres://app@db/app"), None);
+        let u = "redis://:pw@redis:6379";
+        assert_eq!(&u[url_password_range(u).unwrap()], "pw");
+    }
+}

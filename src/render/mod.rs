@@ -312,6 +312,7 @@ mod tests {
             unreadable: None,
             unknown_kind: false,
             reported: true,
+            secrets: Vec::new(),
         };
         let project = Project {
             root: ".".into(),
