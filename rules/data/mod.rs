@@ -132,6 +132,33 @@ pub fn url_password_range(value: &str) -> Option<std::ops::Range<usize>> {
     (colon + 1 < at).then(|| scheme_end + colon + 1..scheme_end + at)
 }
 
+/// Marks the secret parts of `text` (found at file offset `base`): all of it, or, when it holds
+/// `${…}` expressions, only its literal text and fallback values, so that variable names and
+/// the expression a finding points at stay readable.
+fn secret_parts(text: &str, base: usize, out: &mut Vec<crate::source::Span>) {
+    use crate::parse::interpolate::{parse, Piece};
+    if !text.contains('$') {
+        out.push(crate::source::Span::new(base, base + text.len()));
+        return;
+    }
+    fn walk(pieces: &[Piece], base: usize, out: &mut Vec<crate::source::Span>) {
+        for piece in pieces {
+            match piece {
+                Piece::Literal(s) => out.push(s.shift(base)),
+                Piece::Expr(e) => {
+                    if let Some(operand) = &e.operand {
+                        if !e.op.is_required() {
+                            walk(&operand.pieces, base, out);
+                        }
+                    }
+                }
+                Piece::Escaped(_) => {}
+            }
+        }
+    }
+    walk(&parse(text).pieces, base, out);
+}
+
 /// Spans of a file's text that hold secrets, whatever rule reports on the file: values of
 /// secret-like keys in env files and YAML, passwords inside URLs, userlist secrets and
 /// PgBouncer password settings. Renderers never print the text of these spans.
@@ -141,7 +168,7 @@ pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Spa
     let mut out = Vec::new();
     let url_password = |text: &str, base: usize, out: &mut Vec<Span>| {
         if let Some(r) = url_password_range(text) {
-            out.push(Span::new(base + r.start, base + r.end));
+            secret_parts(&text[r.clone()], base + r.start, out);
         }
     };
     match &file.model {
@@ -151,7 +178,12 @@ pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Spa
                     continue;
                 }
                 if is_secret_name(&e.key) {
-                    out.push(e.content_span);
+                    if e.interpolates() {
+                        let content = file.source.slice(e.content_span);
+                        secret_parts(content, e.content_span.start, &mut out);
+                    } else {
+                        out.push(e.content_span);
+                    }
                 } else {
                     url_password(
                         file.source.slice(e.content_span),
@@ -177,7 +209,7 @@ pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Spa
         Model::Yaml(yaml) => {
             let mut budget = 200_000usize;
             for doc in yaml.documents() {
-                yaml_secrets(doc, file.source.text.as_str(), &mut budget, &mut out);
+                yaml_secrets(doc, &mut budget, &mut out);
             }
         }
         _ => {}
@@ -188,7 +220,6 @@ pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Spa
 
 fn yaml_secrets(
     node: crate::parse::yaml::Node<'_>,
-    text: &str,
     budget: &mut usize,
     out: &mut Vec<crate::source::Span>,
 ) {
@@ -202,7 +233,10 @@ fn yaml_secrets(
     let scalar_secret = |value: crate::parse::yaml::Node<'_>, out: &mut Vec<Span>| {
         if let Some(v) = value.as_str() {
             if !v.is_empty() && value.via_alias().is_none() {
-                out.push(value.span());
+                match value.raw().find(v) {
+                    Some(at) => secret_parts(v, value.span().start + at, out),
+                    None => out.push(value.span()),
+                }
             }
         }
     };
@@ -215,13 +249,13 @@ fn yaml_secrets(
                 if key.as_str().is_some_and(is_secret_name) {
                     scalar_secret(value, out);
                 }
-                yaml_secrets(value, text, budget, out);
+                yaml_secrets(value, budget, out);
             }
         }
         NodeKind::Sequence => {
             for item in node.items() {
                 if item.via_alias().is_none() {
-                    yaml_secrets(item, text, budget, out);
+                    yaml_secrets(item, budget, out);
                 }
             }
         }
@@ -232,10 +266,7 @@ fn yaml_secrets(
             if let Some((key, rest)) = v.split_once('=') {
                 if is_secret_name(key.trim()) && !rest.is_empty() {
                     match raw.find(v) {
-                        Some(at) => {
-                            let start = node.span().start + at + key.len() + 1;
-                            out.push(Span::new(start, start + rest.len()));
-                        }
+                        Some(at) => secret_parts(rest, node.span().start + at + key.len() + 1, out),
                         None => out.push(node.span()),
                     }
                     return;
@@ -243,10 +274,7 @@ fn yaml_secrets(
             }
             if let Some(r) = url_password_range(v) {
                 match raw.find(v) {
-                    Some(at) => {
-                        let base = node.span().start + at;
-                        out.push(Span::new(base + r.start, base + r.end));
-                    }
+                    Some(at) => secret_parts(&v[r.clone()], node.span().start + at + r.start, out),
                     None => out.push(node.span()),
                 }
             }
