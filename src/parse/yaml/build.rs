@@ -21,6 +21,9 @@ pub(super) const NESTING_LIMIT: usize = 256;
 /// Nodes that the aliases of one document may add when expanded before it is reported.
 pub(super) const EXPANSION_LIMIT: u64 = 1_000_000;
 
+/// Characters a key may span (YAML's own limit is 1024; JSON keys can be longer).
+const SIMPLE_KEY_LOOKAHEAD: usize = 64 * 1024;
+
 /// Mappings with at most this many entries are checked for duplicate keys pairwise.
 const PAIRWISE_DUPLICATE_CHECK: usize = 16;
 
@@ -32,6 +35,9 @@ fn options() -> granit_parser::Options {
         // The default (96) fails on a long commented-out block between a key and its value.
         // Buffered comments are bounded by the input itself.
         max_buffered_comment_events: usize::MAX,
+        // YAML caps implicit keys at 1024 characters; JSON has no such cap, and a longer key
+        // would fail the whole document. Tokens wait at most this long for a key's `:`.
+        simple_key_max_lookahead: SIMPLE_KEY_LOOKAHEAD,
         flow_nesting_limit: NESTING_LIMIT,
         block_nesting_limit: NESTING_LIMIT,
     }

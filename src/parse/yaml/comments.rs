@@ -134,7 +134,7 @@ fn block(text: &str, lines: Vec<Span>, budget: &mut usize) -> CommentBlock {
         text_starts: Vec::with_capacity(lines.len()),
         file_starts: Vec::with_capacity(lines.len()),
     };
-    let mut blank = Vec::with_capacity(lines.len());
+    let mut kinds = Vec::with_capacity(lines.len());
     for (i, (start, payload)) in payloads.iter().enumerate() {
         if i > 0 {
             stripped.push('\n');
@@ -142,15 +142,15 @@ fn block(text: &str, lines: Vec<Span>, budget: &mut usize) -> CommentBlock {
         map.text_starts.push(stripped.len());
         if is_blank(payload) {
             map.file_starts.push(start + payload.len());
-            blank.push(true);
+            kinds.push(LineKind::Blank);
         } else {
             map.file_starts.push(start + indent);
             stripped.push_str(&payload[indent..]);
-            blank.push(false);
+            kinds.push(LineKind::of(payload));
         }
     }
 
-    let best = best_parse(&stripped, &map, &blank, budget);
+    let best = best_parse(&stripped, &map, &kinds, budget);
     let (tree, start_line_of_tree) = match best {
         Some(found) => {
             let mut built = found.built;
@@ -206,6 +206,7 @@ impl Score {
     }
 }
 
+/// Scores a parse of lines `from..to` of a block of `n` lines.
 fn score(built: &Built, from: usize, to: usize, n: usize) -> Score {
     let arena = &built.arena;
     let root = arena.documents.first().map(|&d| &arena.nodes[d as usize]);
@@ -246,63 +247,138 @@ enum Attempt {
     OutOfBudget,
 }
 
-/// Finds the part of the block that parses best: from each of the first lines in turn to the
-/// end, or, when that fails, up to the line of the syntax error (trailing prose).
-fn best_parse(text: &str, map: &LineMap, blank: &[bool], budget: &mut usize) -> Option<Candidate> {
-    let n = blank.len();
-    let mut best: Option<Candidate> = None;
-    for from in 0..n.min(MAX_DROPPED_LINES + 1) {
-        if blank[from] {
-            continue;
-        }
-        if let Some(b) = &best {
-            if b.score.is_complete() && n - from <= b.score.lines {
-                break;
-            }
-        }
-        match attempt(text, map, from, n, budget) {
-            Attempt::Parsed(candidate) => consider(candidate, &mut best),
-            Attempt::Failed(error_line) => {
-                let useful = (from..error_line).any(|line| !blank[line]);
-                if useful {
-                    match attempt(text, map, from, error_line, budget) {
-                        Attempt::Parsed(candidate) => consider(candidate, &mut best),
-                        Attempt::Failed(_) => {}
-                        Attempt::OutOfBudget => break,
-                    }
-                }
-            }
-            Attempt::OutOfBudget => break,
+/// What a line of a block can start.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LineKind {
+    Blank,
+    /// No `:` and no YAML indicator first: parsed from here, the block can only be text.
+    Prose,
+    /// Anything else: a mapping or sequence may start here.
+    Yaml,
+}
+
+impl LineKind {
+    /// Characters that can open something other than a plain scalar (a collection, a quoted
+    /// or block scalar, node properties, a comment, a directive or a document marker).
+    const INDICATORS: [char; 16] = [
+        '-', '[', '{', '?', '&', '!', '*', '"', '\'', '|', '>', '%', '#', '.', '@', '`',
+    ];
+
+    fn of(line: &str) -> LineKind {
+        let line = line.trim_start();
+        if line.is_empty() {
+            LineKind::Blank
+        } else if line.contains(':') || line.starts_with(Self::INDICATORS) {
+            LineKind::Yaml
+        } else {
+            LineKind::Prose
         }
     }
-    best
+}
+
+/// Finds the part of the block that parses best. A mapping or sequence can only start on a
+/// line that looks like YAML, so those starts are tried first (each to the end of the block,
+/// then cut before the syntax error of the ones that failed); only when none gives a
+/// collection is the block text, parsed from its first prose line that works.
+fn best_parse(
+    text: &str,
+    map: &LineMap,
+    kinds: &[LineKind],
+    budget: &mut usize,
+) -> Option<Candidate> {
+    let n = kinds.len();
+    let starts = |kind| (0..n.min(MAX_DROPPED_LINES + 1)).filter(move |&l| kinds[l] == kind);
+    let mut search = Search {
+        text,
+        map,
+        kinds,
+        budget,
+        best: None,
+    };
+    search.run(starts(LineKind::Yaml), Score::is_complete);
+    if search.best.as_ref().is_some_and(|b| b.score.collection) {
+        return search.best;
+    }
+    search.run(starts(LineKind::Prose), |score| score.to_end);
+    search.best
+}
+
+/// The state of [`best_parse`].
+struct Search<'a> {
+    text: &'a str,
+    map: &'a LineMap,
+    kinds: &'a [LineKind],
+    budget: &'a mut usize,
+    best: Option<Candidate>,
+}
+
+impl Search<'_> {
+    /// Tries each start in turn until the best candidate is `done` and no later (shorter)
+    /// start can beat it; then, unless done, cuts the failed attempts before their errors.
+    fn run(&mut self, starts: impl Iterator<Item = usize>, done: fn(Score) -> bool) {
+        let n = self.kinds.len();
+        let finished = |best: &Option<Candidate>, lines: usize| {
+            best.as_ref()
+                .is_some_and(|b| done(b.score) && lines <= b.score.lines)
+        };
+        // (first line, line of the syntax error) of the attempts that failed.
+        let mut failed = Vec::new();
+        for from in starts {
+            if finished(&self.best, n - from) {
+                return;
+            }
+            match self.attempt(from, n) {
+                Attempt::Parsed(candidate) => consider(candidate, &mut self.best),
+                Attempt::Failed(error_line) => failed.push((from, error_line)),
+                Attempt::OutOfBudget => return,
+            }
+        }
+        if finished(&self.best, 0) {
+            // A cut parse never reaches the end of the block: it cannot win.
+            return;
+        }
+        for (from, error_line) in failed {
+            if self.kinds[from..error_line]
+                .iter()
+                .all(|&k| k == LineKind::Blank)
+            {
+                continue;
+            }
+            match self.attempt(from, error_line) {
+                Attempt::Parsed(candidate) => consider(candidate, &mut self.best),
+                Attempt::Failed(_) => {}
+                Attempt::OutOfBudget => return,
+            }
+        }
+    }
+
+    /// Parses lines `from..to` of the block's stripped text.
+    fn attempt(&mut self, from: usize, to: usize) -> Attempt {
+        let map = self.map;
+        let start = map.text_starts[from];
+        let end = match map.text_starts.get(to) {
+            Some(&next) => next - 1, // without the line break before line `to`
+            None => self.text.len(),
+        };
+        let input = &self.text[start..end];
+        if input.len() > *self.budget {
+            return Attempt::OutOfBudget;
+        }
+        *self.budget -= input.len();
+        let built = build::build(input, false, false);
+        match built.first_syntax_error {
+            Some(at) => Attempt::Failed(map.line_of(start + at)),
+            None => {
+                let score = score(&built, from, to, map.text_starts.len());
+                Attempt::Parsed(Candidate { from, built, score })
+            }
+        }
+    }
 }
 
 /// Keeps `candidate` if it scores higher than the best so far (ties keep the earlier one).
 fn consider(candidate: Candidate, best: &mut Option<Candidate>) {
     if best.as_ref().is_none_or(|b| candidate.score > b.score) {
         *best = Some(candidate);
-    }
-}
-
-/// Parses lines `from..to` of the block's stripped text.
-fn attempt(text: &str, map: &LineMap, from: usize, to: usize, budget: &mut usize) -> Attempt {
-    let start = map.text_starts[from];
-    let end = match map.text_starts.get(to) {
-        Some(&next) => next - 1, // without the line break before line `to`
-        None => text.len(),
-    };
-    let input = &text[start..end];
-    if input.len() > *budget {
-        return Attempt::OutOfBudget;
-    }
-    *budget -= input.len();
-    let built = build::build(input, false, false);
-    match built.first_syntax_error {
-        Some(at) => Attempt::Failed(map.line_of(start + at)),
-        None => {
-            let score = score(&built, from, to, map.text_starts.len());
-            Attempt::Parsed(Candidate { from, built, score })
-        }
     }
 }

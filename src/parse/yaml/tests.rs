@@ -746,6 +746,15 @@ fn long_comment_block_between_key_and_value_parses() {
 }
 
 #[test]
+fn a_commented_heading_inside_the_block_is_a_comment_of_the_tree() {
+    let text = "# # Alerting\n# alerting:\n#   alertmanagers: []\n";
+    let file = parsed(text);
+    let block = &file.comment_blocks()[0];
+    let tree = block.tree.as_ref().unwrap();
+    assert_eq!(at(tree, &["alerting", "alertmanagers"]).raw(), "[]");
+}
+
+#[test]
 fn comment_trees_do_not_nest() {
     let file = parsed("# a: 1  # inner\n# # b: 2\n");
     let tree = file.comment_blocks()[0].tree.as_ref().unwrap();
@@ -968,4 +977,13 @@ fn random_yaml_like_inputs_keep_span_invariants() {
             }
         }
     }
+}
+
+#[test]
+fn json_keys_longer_than_yaml_implicit_keys_parse() {
+    let long = "x".repeat(5000);
+    let text = format!("{{\"{long}\": 1, \"a\": [{{\"b\": \"{long}\"}}]}}");
+    let file = parsed(&text);
+    assert!(file.errors.is_empty(), "{:?}", file.errors);
+    assert_eq!(at(&file, &[long.as_str()]).as_str(), Some("1"));
 }
