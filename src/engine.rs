@@ -75,10 +75,7 @@ pub fn run(options: &RunOptions) -> Result<Outcome, RunError> {
             load(c, options, text)
         })
         .collect();
-    let mut project = Project {
-        root: options.cwd.clone(),
-        files,
-    };
+    let mut project = Project::new(options.cwd.clone(), files);
     for (id, file) in project.files.iter_mut().enumerate() {
         file.id = id;
     }
@@ -166,21 +163,19 @@ fn load(c: &Candidate, options: &RunOptions, stdin: Option<&str>) -> Option<Pars
             ),
         }
     };
+    let source = SourceFile::new(
+        c.path.clone(),
+        c.display_path.clone(),
+        kind,
+        environment,
+        text,
+    );
     let mut file = ParsedFile {
-        id: 0,
-        source: SourceFile::new(
-            c.path.clone(),
-            c.display_path.clone(),
-            kind,
-            environment,
-            text,
-        ),
-        model,
         issues,
         unreadable,
         unknown_kind: kind == FileKind::Unknown,
         reported: c.reported,
-        secrets: Vec::new(),
+        ..ParsedFile::new(0, source, model)
     };
     file.secrets = catch_unwind(AssertUnwindSafe(|| crate::rules::data::secret_spans(&file)))
         .unwrap_or_default();

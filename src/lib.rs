@@ -14,6 +14,8 @@ pub mod render;
 pub mod rule;
 pub mod source;
 pub mod suppress;
+#[cfg(test)]
+mod testing;
 
 #[path = "../rules/mod.rs"]
 pub mod rules;

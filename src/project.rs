@@ -32,6 +32,22 @@ pub struct ParsedFile {
     pub secrets: Vec<crate::source::Span>,
 }
 
+impl ParsedFile {
+    /// A readable, reported file with no parse issues: the common case, and what tests build.
+    pub fn new(id: FileId, source: SourceFile, model: Model) -> ParsedFile {
+        ParsedFile {
+            id,
+            source,
+            model,
+            issues: Vec::new(),
+            unreadable: None,
+            unknown_kind: false,
+            reported: true,
+            secrets: Vec::new(),
+        }
+    }
+}
+
 /// Every file of the checked tree, parsed once.
 #[derive(Debug, Default)]
 pub struct Project {
@@ -41,6 +57,10 @@ pub struct Project {
 }
 
 impl Project {
+    pub fn new(root: PathBuf, files: Vec<ParsedFile>) -> Project {
+        Project { root, files }
+    }
+
     pub fn file(&self, id: FileId) -> &ParsedFile {
         &self.files[id]
     }

@@ -534,29 +534,26 @@ mod tests {
     }
 
     fn project(files: &[(&str, FileKind, &str)]) -> Project {
-        Project {
-            root: "/p".into(),
-            files: files
+        Project::new(
+            "/p".into(),
+            files
                 .iter()
                 .enumerate()
-                .map(|(id, &(path, kind, text))| ParsedFile {
-                    id,
-                    source: SourceFile::new(
-                        path.into(),
-                        path.to_string(),
-                        kind,
-                        Environment::Production,
-                        text.to_string(),
-                    ),
-                    model: Model::Text,
-                    issues: Vec::new(),
-                    unreadable: None,
-                    unknown_kind: false,
-                    reported: true,
-                    secrets: Vec::new(),
+                .map(|(id, &(path, kind, text))| {
+                    ParsedFile::new(
+                        id,
+                        SourceFile::new(
+                            path.into(),
+                            path.to_string(),
+                            kind,
+                            Environment::Production,
+                            text.to_string(),
+                        ),
+                        Model::Text,
+                    )
                 })
                 .collect(),
-        }
+        )
     }
 
     /// A finding of `meta` on the first occurrence of `needle` in file `file`.

@@ -92,22 +92,17 @@ static RULES: &[&RuleMeta] = &[
 ];
 
 fn parsed(id: FileId, path: &str, kind: FileKind, text: &str) -> ParsedFile {
-    ParsedFile {
+    ParsedFile::new(
         id,
-        source: SourceFile::new(
+        SourceFile::new(
             PathBuf::from(path),
             path.to_string(),
             kind,
             Environment::Production,
             text.to_string(),
         ),
-        model: Model::Text,
-        issues: Vec::new(),
-        unreadable: None,
-        unknown_kind: false,
-        reported: true,
-        secrets: Vec::new(),
-    }
+        Model::Text,
+    )
 }
 
 /// The span of the `nth` occurrence of `needle` in `text`, moved by `shift` bytes.
@@ -153,9 +148,9 @@ fn fixture_with_compose_prefix(prefix: &str) -> (Project, Vec<Diagnostic>) {
     let compose = format!("{prefix}{COMPOSE_TEXT}");
     let shift = prefix.len();
     let at = |needle: &str, nth: usize| find(COMPOSE_TEXT, needle, nth).shift(shift);
-    let project = Project {
-        root: PathBuf::from("."),
-        files: vec![
+    let project = Project::new(
+        PathBuf::from("."),
+        vec![
             parsed(ENV, ".env.production", FileKind::Env, ENV_TEXT),
             parsed(
                 COMPOSE,
@@ -164,7 +159,7 @@ fn fixture_with_compose_prefix(prefix: &str) -> (Project, Vec<Diagnostic>) {
                 &compose,
             ),
         ],
-    };
+    );
 
     let mut diagnostics = Vec::new();
 
@@ -847,13 +842,13 @@ fn every_format_is_deterministic() {
 
 #[test]
 fn text_renders_spans_at_the_edges_of_a_file() {
-    let project = Project {
-        root: PathBuf::from("."),
-        files: vec![
+    let project = Project::new(
+        PathBuf::from("."),
+        vec![
             parsed(0, "empty.env", FileKind::Env, ""),
             parsed(1, "crlf.env", FileKind::Env, "A=1\r\nB=2"),
         ],
-    };
+    );
     let diagnostics = vec![
         diagnostic(
             "SHL001",

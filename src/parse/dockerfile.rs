@@ -2338,19 +2338,9 @@ mod tests {
             "\t",
             "install -d ",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let ok = |text: &str, span: Span| {
-            span.start <= span.end
-                && span.end <= text.len()
-                && text.is_char_boundary(span.start)
-                && text.is_char_boundary(span.end)
-        };
+        let mut rng = crate::testing::XorShift::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move || rng.next_u64();
+        let ok = crate::testing::span_in;
         for _ in 0..3000 {
             let n = (next() % 24) as usize;
             let text: String = (0..n)

@@ -1496,19 +1496,9 @@ Listen_Port = 7000\n";
             '"', '\'', ';', '#', '[', ']', '=', ' ', '\t', '\n', '\r', 'a', 'é', '%', 'i', 'n',
             'c', 'l', 'u', 'd', 'e', '\u{feff}', '$', ':', 'm', '5', '*',
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        let ok = |text: &str, span: Span| {
-            span.start <= span.end
-                && span.end <= text.len()
-                && text.is_char_boundary(span.start)
-                && text.is_char_boundary(span.end)
-        };
+        let mut rng = crate::testing::XorShift::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = move || rng.next_u64();
+        let ok = crate::testing::span_in;
         for _ in 0..4000 {
             let len = (next() % 40) as usize;
             let mut text: String = (0..len)

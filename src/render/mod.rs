@@ -298,26 +298,18 @@ mod tests {
         use crate::parse::Model;
         use crate::project::ParsedFile;
 
-        let file = ParsedFile {
-            id: 0,
-            source: SourceFile::new(
+        let file = ParsedFile::new(
+            0,
+            SourceFile::new(
                 "a.env".into(),
                 "a.env".into(),
                 FileKind::Env,
                 Environment::Production,
                 "A=éxyz\nB=secret\n".into(),
             ),
-            model: Model::Text,
-            issues: Vec::new(),
-            unreadable: None,
-            unknown_kind: false,
-            reported: true,
-            secrets: Vec::new(),
-        };
-        let project = Project {
-            root: ".".into(),
-            files: vec![file],
-        };
+            Model::Text,
+        );
+        let project = Project::new(".".into(), vec![file]);
         let diagnostic = |sensitive: Vec<(FileId, Span)>| Diagnostic {
             code: "ENV001",
             name: "x",

@@ -11,12 +11,7 @@ fn parsed(text: &str) -> YamlFile {
 
 /// Every span lies within `text`, on character boundaries, and `raw()` is its text.
 fn check_spans(text: &str, file: &YamlFile) {
-    let ok = |span: Span| {
-        span.start <= span.end
-            && span.end <= text.len()
-            && text.is_char_boundary(span.start)
-            && text.is_char_boundary(span.end)
-    };
+    let ok = |span: Span| crate::testing::span_in(text, span);
     for node in file.scalars() {
         assert!(ok(node.span()), "scalar span {:?}", node.span());
         assert_eq!(node.raw(), &text[node.span().range()]);
@@ -957,13 +952,8 @@ fn random_yaml_like_inputs_keep_span_invariants() {
         "~",
     ];
     // A fixed xorshift sequence: deterministic, no dependency.
-    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = crate::testing::XorShift::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next_u64();
     for _ in 0..3_000 {
         let len = 1 + next() % 48;
         let text: String = (0..len)
