@@ -420,3 +420,26 @@ fn every_rule_file_declares_one_registered_rule() {
         "a rule file is not registered"
     );
 }
+
+#[test]
+fn every_rule_snapshot_belongs_to_a_bad_case() {
+    let dir = root().join("testdata/rules/snapshots");
+    let mut orphans = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            orphans.push(name);
+            continue;
+        };
+        let (code, case) = stem.split_at(6);
+        let case = case.trim_start_matches('-');
+        if !case.starts_with("bad") || !root().join("testdata/rules").join(code).join(case).is_dir()
+        {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a bad case (delete them): {orphans:?}"
+    );
+}
