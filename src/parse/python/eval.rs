@@ -1510,8 +1510,11 @@ impl<'a> Evaluator<'a> {
                 }
             }
             Expr::BoolOp(b) => {
-                let mut acc = self.expr(&b.values[0]).value;
-                for operand in &b.values[1..] {
+                let Some((first, rest)) = b.values.split_first() else {
+                    return Value::Unknown("empty boolean operation".into());
+                };
+                let mut acc = self.expr(first).value;
+                for operand in rest {
                     let rhs = self.expr(operand);
                     acc = match b.op {
                         ast::BoolOp::Or => or(acc, rhs),
@@ -1528,12 +1531,12 @@ impl<'a> Evaluator<'a> {
                 acc
             }
             Expr::Compare(c) => {
-                if c.ops.len() != 1 {
+                let ([op], [right]) = (&c.ops[..], &c.comparators[..]) else {
                     return Value::Unknown("chained comparison".into());
-                }
+                };
                 let l = self.expr(&c.left).value;
-                let r = self.expr(&c.comparators[0]).value;
-                compare(cmp_op(&c.ops[0]), l, r)
+                let r = self.expr(right).value;
+                compare(cmp_op(op), l, r)
             }
             Expr::If(i) => {
                 let test = self.expr(&i.test).value;

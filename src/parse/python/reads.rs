@@ -64,7 +64,16 @@ fn scan(text: &str, mut emit: impl FnMut(Tok, usize, usize)) {
                             i += 1;
                         }
                     }
-                    b'\\' => i += 2,
+                    b'\\' => {
+                        // A line continuation, or a stray backslash.
+                        i += 1;
+                        if b.get(i) == Some(&b'\r') {
+                            i += 1;
+                        }
+                        if b.get(i) == Some(&b'\n') {
+                            i += 1;
+                        }
+                    }
                     b'\n' => {
                         if !fstring && *depth == 0 {
                             emit(Tok::Newline, i, i + 1);
@@ -221,7 +230,8 @@ fn plain_literal(tok: &str) -> Option<&str> {
     if quote != '"' && quote != '\'' {
         return None;
     }
-    let inner = if body.len() >= 6 && body[..3].chars().all(|c| c == quote) {
+    let triple = body.len() >= 6 && body.get(..3).is_some_and(|t| t.chars().all(|c| c == quote));
+    let inner = if triple {
         body.get(3..body.len() - 3)?
     } else {
         body.get(1..body.len() - 1)?
@@ -254,7 +264,7 @@ pub fn scan_setting_reads(text: &str) -> Vec<SettingRead> {
         window[4] = (tok, start, end);
         let word = |(t, s, e): (Tok, usize, usize)| -> &str {
             if t == Tok::Ident {
-                &text[s..e]
+                text.get(s..e).unwrap_or_default()
             } else {
                 ""
             }
@@ -266,7 +276,7 @@ pub fn scan_setting_reads(text: &str) -> Vec<SettingRead> {
             && word(w2) == "settings"
             && (w1.0 != Tok::Dot || word(w0) == "conf")
         {
-            let name = &text[start..end];
+            let name = text.get(start..end).unwrap_or_default();
             if is_setting_name(name) {
                 out.push(SettingRead {
                     name: name.to_string(),
@@ -282,7 +292,8 @@ pub fn scan_setting_reads(text: &str) -> Vec<SettingRead> {
             && w1.0 == Tok::Open
             && word(w0) == "getattr"
         {
-            if let Some(name) = plain_literal(&text[start..end]).filter(|n| is_setting_name(n)) {
+            let literal = text.get(start..end).unwrap_or_default();
+            if let Some(name) = plain_literal(literal).filter(|n| is_setting_name(n)) {
                 pending = Some(SettingRead {
                     name: name.to_string(),
                     span: Span::new(w4.1, w4.2),

@@ -1332,3 +1332,170 @@ LOGGING = {
         );
     }
 }
+
+#[test]
+fn random_fragments_never_panic() {
+    const FRAGMENTS: &[&str] = &[
+        "X",
+        " = ",
+        "os.environ.get(",
+        "env(",
+        "config(",
+        "'A'",
+        "\"é\"",
+        ", ",
+        "default=",
+        ")",
+        "(",
+        "[",
+        "]",
+        "{",
+        "}",
+        ":",
+        "\n",
+        "    ",
+        "if ",
+        "else:",
+        "elif ",
+        "try:",
+        "except:",
+        "not ",
+        " or ",
+        " and ",
+        " + ",
+        " / ",
+        " == ",
+        "BASE_DIR",
+        "Path(__file__)",
+        ".parent",
+        "os.path.join(",
+        "f'{",
+        "}'",
+        "'''",
+        "\\",
+        "é",
+        "\u{301}",
+        "#",
+        "settings.",
+        "getattr(",
+        "settings, ",
+        ".split(','",
+        ".append(",
+        "+=",
+        "*",
+        "**",
+        "lambda: ",
+        "from .base import *",
+        "LOGGING['h']",
+        "<class 'x'>",
+        "  ###",
+        "### ",
+        "PosixPath('/a')",
+        "\r\n",
+        "\t",
+        "\0",
+    ];
+    let mut state: u64 = 0x5eed;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (state >> 33) as usize
+    };
+    for _ in 0..1500 {
+        let len = next() % 40;
+        let text: String = (0..len)
+            .map(|_| FRAGMENTS[next() % FRAGMENTS.len()])
+            .collect();
+        let (m, issues) = parse_settings(&text);
+        for issue in &issues {
+            assert!(issue.span.start <= issue.span.end && issue.span.end <= text.len());
+        }
+        for s in &m.settings {
+            let _ = s.value.value.when_unset();
+            let _ = s.value.value.evaluate(&|_| Some("1".into()));
+            let _ = resolve_path(&s.value.value, Some("/app"));
+        }
+        let layered = layer(&m, &m);
+        let _ = layered.settings.len();
+        let (d, _) = parse_diffsettings(&text);
+        let _ = layer(&m, &d);
+        for read in scan_setting_reads(&text) {
+            assert!(text.get(read.span.range()).is_some(), "{text:?}");
+        }
+    }
+}
+
+#[test]
+fn byte_order_mark_and_crlf_keep_byte_offsets() {
+    let text = "\u{feff}DEBUG = True\r\nSECRET_KEY = 'x'\r\n";
+    let m = parse_ok(text);
+    assert_eq!(m.get("DEBUG").unwrap().name_span, Span::new(3, 8));
+    assert_eq!(m.get("SECRET_KEY").unwrap().value.span, at(text, "'x'"));
+}
+
+#[test]
+fn common_real_world_patterns() {
+    let text = r#"
+import os
+import environ
+from pathlib import Path
+from django.core.management.utils import get_random_secret_key
+
+env = environ.Env()
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEBUG = env.bool("DEBUG", default=False)
+INSTALLED_APPS = ["django.contrib.admin", "core"]
+if DEBUG:
+    INSTALLED_APPS += ["debug_toolbar"]
+SECRET_KEY = os.environ.get("SECRET_KEY", get_random_secret_key())
+LOG_DIR = os.getenv("LOG_DIR", os.path.join(BASE_DIR, "logs"))
+AUDIT_LOG = Path(LOG_DIR) / "audit.log"
+ALLOWED_HOSTS = os.environ["HOSTS"].split(",") if os.environ.get("HOSTS") else []
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///db.sqlite3")}
+CELERY_BROKER_URL = f"redis://{env('REDIS_HOST', default='redis')}:6379/0"
+"#;
+    let m = parse_ok(text);
+    let apps = value(&m, "INSTALLED_APPS");
+    assert_eq!(strs(&apps.when_unset()), ["django.contrib.admin", "core"]);
+    assert_eq!(
+        strs(&apps.evaluate(&env_of(&[("DEBUG", "true")]))),
+        ["django.contrib.admin", "core", "debug_toolbar"]
+    );
+    let Value::Env(secret) = value(&m, "SECRET_KEY") else {
+        panic!("SECRET_KEY");
+    };
+    assert!(
+        matches!(&secret.default.as_ref().unwrap().value, Value::Unknown(r) if r.contains("random"))
+    );
+    let audit = resolve_path(value(&m, "AUDIT_LOG"), Some("/srv/app")).unwrap();
+    assert_eq!(audit.path, "/srv/app/logs/audit.log");
+    assert_eq!(audit.env_defaults[0].name, "LOG_DIR");
+    let moved = value(&m, "AUDIT_LOG").evaluate(&env_of(&[("LOG_DIR", "/data")]));
+    assert_eq!(resolve_path(&moved, None).unwrap().path, "/data/audit.log");
+    let hosts = value(&m, "ALLOWED_HOSTS");
+    assert_eq!(strs(&hosts.when_unset()), Vec::<String>::new());
+    assert_eq!(
+        strs(&hosts.evaluate(&env_of(&[("HOSTS", "a,b")]))),
+        ["a", "b"]
+    );
+    let db = value(&m, "DATABASES").dict_get("default").unwrap();
+    assert!(matches!(&db.value, Value::Env(l) if l.cast == Cast::DbUrl));
+    assert_eq!(
+        value(&m, "CELERY_BROKER_URL").when_unset(),
+        Value::Str("redis://redis:6379/0".into())
+    );
+    let names: Vec<&str> = m.env_reads.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "DEBUG",
+            "SECRET_KEY",
+            "LOG_DIR",
+            "HOSTS",
+            "HOSTS",
+            "DATABASE_URL",
+            "REDIS_HOST"
+        ]
+    );
+}
