@@ -5,6 +5,7 @@ pub mod dockerfile;
 pub mod dotenv;
 pub mod interpolate;
 pub mod pgbouncer;
+pub mod python;
 pub mod yaml;
 
 use crate::kind::FileKind;
