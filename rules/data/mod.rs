@@ -131,6 +131,9 @@ fn words(value: &str) -> Vec<String> {
     out
 }
 
+/// Values longer than this are never word-matched against the marker list.
+const MAX_PLACEHOLDER_LEN: usize = 200;
+
 /// Whether a value is a placeholder standing in for a secret (`CHANGE_ME`, `<password>`,
 /// `md5REPLACE_WITH_ACTUAL_PASSWORD_HASH`, `xxxxxxxx`, `your-password-here`), from the markers in
 /// `placeholders.txt` and the shapes it describes. Case-insensitive. Built to stay silent on real
@@ -160,6 +163,10 @@ pub fn is_placeholder(value: &str) -> bool {
     // Ex) `sk_live_xxxxxxxxxxxx`
     if v.to_ascii_lowercase().contains("xxxxxx") {
         return true;
+    }
+    // Placeholders are short; a long value is data, and matching it would cost time.
+    if v.len() > MAX_PLACEHOLDER_LEN {
+        return false;
     }
     let words = words(v);
     !words.is_empty() && placeholder_list().iter().any(|p| p.matches(&words))
@@ -271,6 +278,12 @@ mod tests {
         ] {
             assert!(!is_placeholder(v), "{v}");
         }
+    }
+
+    #[test]
+    fn long_values_are_not_word_matched() {
+        assert!(!is_placeholder(&"insert ".repeat(100_000)));
+        assert!(is_placeholder(&"x".repeat(1000)));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 use super::{
-    auth_file_target, effective_value, ini, list_items, loaded_users, protect_ini,
-    protect_userlist, server_side_users, setting, stored_kind, userlist, Stored, MAIN_SECTION,
+    auth_file_target, effective_value, ini, list_items, loaded_users, protect_secret,
+    server_side_users, setting, stored_kind, userlist, Stored, MAIN_SECTION,
 };
 use crate::kind::FileKind;
 use crate::parse::pgbouncer::AUTH_TYPES;
@@ -90,6 +90,9 @@ crate::declare_rule! {
     }
 }
 
+/// How many users a finding lists as related locations.
+const MAX_LISTED: usize = 10;
+
 /// Addresses that mean "every interface".
 const ANY_ADDRESS: &[&str] = &["*", "0.0.0.0", "::", "[::]"];
 
@@ -133,7 +136,6 @@ impl Rule for AuthTypeMismatch {
                          only on 127.0.0.1 or the Unix socket",
                     )
                     .related(file.id, addr_span, "listens on every interface");
-                    protect_ini(d, file.id, ini);
                 }
             }
 
@@ -147,7 +149,9 @@ impl Rule for AuthTypeMismatch {
             let Some(target) = auth_file_target(project, file, af_value) else {
                 continue;
             };
-            let Some(list) = userlist(target) else { continue };
+            let Some(list) = userlist(target) else {
+                continue;
+            };
             let path = &target.source.display_path;
             let primary = auth_span.unwrap_or(af_span);
             let method = match auth_span {
@@ -169,36 +173,47 @@ impl Rule for AuthTypeMismatch {
                 );
                 d.help("add the users clients log in as, with their SCRAM secrets")
                     .related(target.id, Span::empty(0), "the auth file");
-                protect_ini(d, file.id, ini);
                 continue;
             }
 
-            let report = |ctx: &mut Ctx<'_>, kind: Stored, message: String, help: &str, label: &str| {
-                let bad: Vec<_> = clients
-                    .iter()
-                    .filter(|e| stored_kind(&e.secret) == kind)
-                    .collect();
-                if bad.is_empty() {
-                    return;
-                }
-                let who = if bad.len() == clients.len() {
-                    format!("no user in {path} can log in")
-                } else if bad.len() == 1 {
-                    format!("user `{}` in {path} cannot log in", bad[0].user)
-                } else {
-                    format!("{} users in {path} cannot log in", bad.len())
+            let report =
+                |ctx: &mut Ctx<'_>, kind: Stored, message: String, help: &str, label: &str| {
+                    let bad: Vec<_> = clients
+                        .iter()
+                        .filter(|e| stored_kind(&e.secret) == kind)
+                        .collect();
+                    if bad.is_empty() {
+                        return;
+                    }
+                    let who = if bad.len() == clients.len() {
+                        format!("no user in {path} can log in")
+                    } else if bad.len() == 1 {
+                        format!("user `{}` in {path} cannot log in", bad[0].user)
+                    } else {
+                        format!("{} users in {path} cannot log in", bad.len())
+                    };
+                    let d = ctx.report(file.id, primary, format!("{message}: {who}"));
+                    d.help(help);
+                    if primary != af_span {
+                        d.related(file.id, af_span, format!("the auth file, {path}"));
+                    }
+                    for e in bad.iter().take(MAX_LISTED) {
+                        d.related(target.id, e.user_span, format!("`{}` {label}", e.user));
+                        protect_secret(d, target.id, e);
+                    }
+                    if bad.len() > MAX_LISTED {
+                        let last = bad[bad.len() - 1];
+                        d.related(
+                            target.id,
+                            last.user_span,
+                            format!(
+                                "and {} more users, down to `{}`",
+                                bad.len() - MAX_LISTED,
+                                last.user
+                            ),
+                        );
+                    }
                 };
-                let d = ctx.report(file.id, primary, format!("{message}: {who}"));
-                d.help(help);
-                if primary != af_span {
-                    d.related(file.id, af_span, format!("the auth file, {path}"));
-                }
-                for e in &bad {
-                    d.related(target.id, e.user_span, format!("`{}` {label}", e.user));
-                }
-                protect_ini(d, file.id, ini);
-                protect_userlist(d, target.id, list);
-            };
             if auth_type == "scram-sha-256" {
                 report(
                     ctx,

@@ -1,4 +1,6 @@
-use super::{protect_userlist, userlist};
+use std::collections::HashMap;
+
+use super::{protect_secret, userlist};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -41,19 +43,24 @@ impl Rule for DuplicateUser {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
         let Some(list) = userlist(file) else { return };
         let line = |offset: usize| file.source.line_col(offset).line;
+        // First and last entry of every user name.
+        let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
         for (i, e) in list.entries.iter().enumerate() {
-            let Some(first) = list.entries[..i].iter().find(|p| p.user == e.user) else {
+            seen.entry(e.user.as_str()).or_insert((i, i)).1 = i;
+        }
+        for (i, e) in list.entries.iter().enumerate() {
+            let (first, last) = seen[e.user.as_str()];
+            if first == i {
                 continue;
-            };
-            let last = list
-                .entries
-                .iter()
-                .rfind(|p| p.user == e.user)
-                .unwrap_or(e);
+            }
+            let (first, last) = (&list.entries[first], &list.entries[last]);
             let which = if std::ptr::eq(last, e) {
                 "PgBouncer uses this last entry".to_string()
             } else {
-                format!("PgBouncer uses the last one, on line {}", line(last.line_span.start))
+                format!(
+                    "PgBouncer uses the last one, on line {}",
+                    line(last.line_span.start)
+                )
             };
             let d = ctx.report(
                 file.id,
@@ -66,7 +73,8 @@ impl Rule for DuplicateUser {
             );
             d.help("keep one entry per user, with the secret that is in use")
                 .related(file.id, first.user_span, "first defined here");
-            protect_userlist(d, file.id, list);
+            protect_secret(d, file.id, e);
+            protect_secret(d, file.id, first);
         }
     }
 }

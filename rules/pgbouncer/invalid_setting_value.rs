@@ -1,7 +1,7 @@
-use super::{effective_value, ini, protect_ini, MAIN_SECTION};
+use super::{effective_value, ini, protect_line, MAIN_SECTION};
 use crate::parse::pgbouncer::{
-    check_value, database_param, parse_connstr_checked, peer_param, pgbouncer_setting,
-    user_param, ValueType,
+    check_value, database_param, parse_connstr_checked, peer_param, pgbouncer_setting, user_param,
+    ValueType,
 };
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
@@ -95,7 +95,7 @@ impl Rule for InvalidSettingValue {
                         "connection strings are `key=value` pairs separated by spaces, with \
                          values that contain spaces in single quotes",
                     );
-                    protect_ini(d, file.id, ini);
+                    protect_line(d, file.id, e);
                 }
                 for p in params {
                     let why = match lookup(&p.key) {
@@ -110,7 +110,7 @@ impl Rule for InvalidSettingValue {
                             format!("invalid value for `{}` of `{}`: {why}", p.key, e.key),
                         );
                         d.help("PgBouncer refuses to load the file with this value");
-                        protect_ini(d, file.id, ini);
+                        protect_line(d, file.id, e);
                     }
                 }
             }
@@ -135,6 +135,8 @@ fn port_problem(value: &str) -> Option<String> {
     if (1..=65535).contains(&n) {
         None
     } else {
-        Some(format!("expected a port between 1 and 65535, found `{value}`"))
+        Some(format!(
+            "expected a port between 1 and 65535, found `{value}`"
+        ))
     }
 }

@@ -1,4 +1,4 @@
-use super::{protect_userlist, secret_issue, userlist, SecretIssue};
+use super::{protect_secret, secret_issue, userlist, SecretIssue};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -68,7 +68,7 @@ impl Rule for MalformedPasswordHash {
                 "PgBouncer takes the value as a plain-text password, so the real password is \
                  refused; regenerate the secret (see `shiplint explain PGB002`)",
             );
-            protect_userlist(d, file.id, list);
+            protect_secret(d, file.id, e);
         }
     }
 }

@@ -7,7 +7,7 @@ use std::path::{Component, Path};
 use crate::diagnostic::Diagnostic;
 use crate::kind::FileKind;
 use crate::parse::pgbouncer::{
-    base64_decoded_len, parse_connstr, Ini, IniEntry, SecretKind, Userlist,
+    base64_decoded_len, parse_connstr, Ini, IniEntry, SecretKind, UserEntry, Userlist,
 };
 use crate::parse::Model;
 use crate::project::{ParsedFile, Project};
@@ -134,9 +134,16 @@ fn placeholder_reason(secret: &str) -> Option<&'static str> {
         if hex.len() == 32 && hex.bytes().all(|b| b == hex.as_bytes()[0]) {
             return Some("an md5 hash of one repeated character");
         }
+        // A well-formed hash spells no marker; skip the word matching.
+        if stored_kind(secret) == Stored::Md5 {
+            return None;
+        }
         if crate::rules::data::is_placeholder(hex) {
             return Some("a placeholder after the `md5` prefix");
         }
+    }
+    if SecretKind::of(secret) == SecretKind::Scram {
+        return None;
     }
     // Ex) SCRAM-SHA-256$<iterations>:<salt>$<storedkey>:<serverkey>
     if secret
@@ -224,25 +231,21 @@ pub(crate) fn is_template_reference(value: &str) -> bool {
 // Never show a secret
 // ---------------------------------------------------------------------------------------------
 
-/// Marks every secret of a userlist as sensitive: the text renderer shows lines around a
-/// finding, and those may hold other users' secrets.
-pub(crate) fn protect_userlist(d: &mut Diagnostic, file: FileId, list: &Userlist) {
-    for e in &list.entries {
-        if !e.secret_span.is_empty() {
-            d.sensitive(file, e.secret_span);
-        }
+/// Marks the secret of a userlist entry as sensitive, so that no renderer shows it when it
+/// shows the entry's line.
+pub(crate) fn protect_secret(d: &mut Diagnostic, file: FileId, entry: &UserEntry) {
+    if !entry.secret_span.is_empty() {
+        d.sensitive(file, entry.secret_span);
     }
 }
 
-/// Marks every `password=` of an ini's connection strings as sensitive.
-pub(crate) fn protect_ini(d: &mut Diagnostic, file: FileId, ini: &Ini) {
-    for section in ini.sections.iter().filter(|s| s.name != MAIN_SECTION) {
-        for e in &section.entries {
-            if e.value.contains("password") {
-                let from = e.value.find("password").unwrap_or(0);
-                d.sensitive(file, Span::new(e.value_span.start + from, e.value_span.end));
-            }
-        }
+/// Marks the secrets an ini line may hold as sensitive: a connection string's `password=` (and
+/// whatever follows it on the line) and the LDAP options, which can carry a bind password.
+pub(crate) fn protect_line(d: &mut Diagnostic, file: FileId, e: &IniEntry) {
+    if e.key == "auth_ldap_options" {
+        d.sensitive(file, e.value_span);
+    } else if let Some(from) = e.value.find("password") {
+        d.sensitive(file, Span::new(e.value_span.start + from, e.value_span.end));
     }
 }
 
@@ -416,17 +419,22 @@ pub(crate) fn auth_file_target<'p>(
 
 /// The users PgBouncer loads from a userlist: entries before the first malformed line, the last
 /// entry winning for a name defined twice.
-pub(crate) fn loaded_users(list: &Userlist) -> Vec<&crate::parse::pgbouncer::UserEntry> {
+pub(crate) fn loaded_users(list: &Userlist) -> Vec<&UserEntry> {
     let limit = list.broken_line.map_or(usize::MAX, |s| s.start);
     let loaded: Vec<_> = list
         .entries
         .iter()
         .filter(|e| e.line_span.start < limit)
         .collect();
+    let last: std::collections::HashMap<&str, usize> = loaded
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.user.as_str(), i))
+        .collect();
     loaded
         .iter()
         .enumerate()
-        .filter(|(i, e)| !loaded[i + 1..].iter().any(|later| later.user == e.user))
+        .filter(|(i, e)| last[e.user.as_str()] == *i)
         .map(|(_, e)| *e)
         .collect()
 }

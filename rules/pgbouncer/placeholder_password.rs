@@ -1,4 +1,4 @@
-use super::{protect_userlist, secret_issue, userlist, SecretIssue};
+use super::{protect_secret, secret_issue, userlist, SecretIssue};
 use crate::diagnostic::redact;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
@@ -79,7 +79,7 @@ impl Rule for PlaceholderPassword {
                 "PgBouncer accepts it as the plain-text password; put the user's SCRAM-SHA-256 \
                  secret or md5 hash here when deploying (see `shiplint explain PGB001`)",
             );
-            protect_userlist(d, file.id, list);
+            protect_secret(d, file.id, e);
         }
     }
 }

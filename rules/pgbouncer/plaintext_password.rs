@@ -1,4 +1,4 @@
-use super::{protect_userlist, secret_issue, userlist, SecretIssue};
+use super::{protect_secret, secret_issue, userlist, SecretIssue};
 use crate::diagnostic::redact;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
@@ -71,7 +71,7 @@ impl Rule for PlaintextPassword {
                 "store the role's SCRAM-SHA-256 secret from pg_authid instead, or keep this \
                  file out of the repository if PgBouncer needs the password itself",
             );
-            protect_userlist(d, file.id, list);
+            protect_secret(d, file.id, e);
         }
     }
 }

@@ -1,4 +1,4 @@
-use super::{effective_value, ini, protect_ini, setting, MAIN_SECTION};
+use super::{effective_value, ini, protect_line, setting, MAIN_SECTION};
 use crate::parse::pgbouncer::parse_connstr;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
@@ -63,7 +63,7 @@ impl Rule for ReservedDatabaseName {
                         "name the entry differently; `dbname=pgbouncer` can still point at a \
                          PostgreSQL database of that name",
                     );
-                    protect_ini(d, file.id, ini);
+                    protect_line(d, file.id, e);
                 }
                 let (value, span) = effective_value(&section.name, e);
                 for p in parse_connstr(value, span) {
@@ -75,7 +75,7 @@ impl Rule for ReservedDatabaseName {
                              `auth_query`",
                         );
                         d.help("name a database of [databases] that auth_query can run in");
-                        protect_ini(d, file.id, ini);
+                        protect_line(d, file.id, e);
                     }
                 }
             }
@@ -90,7 +90,7 @@ impl Rule for ReservedDatabaseName {
                      the setting",
                 );
                 d.help("name a database of [databases] that auth_query can run in");
-                protect_ini(d, file.id, ini);
+                protect_line(d, file.id, e);
             }
         }
     }

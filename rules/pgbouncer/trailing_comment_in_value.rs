@@ -1,4 +1,4 @@
-use super::{ini, protect_ini, trailing_comment};
+use super::{ini, protect_line, trailing_comment};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
@@ -84,7 +84,7 @@ impl Rule for TrailingCommentInValue {
                         content: String::new(),
                     }],
                 });
-                protect_ini(d, file.id, ini);
+                protect_line(d, file.id, e);
             }
         }
     }

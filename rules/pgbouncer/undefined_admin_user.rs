@@ -1,6 +1,6 @@
 use super::{
-    auth_file_target, effective_value, ini, list_items, loaded_users, protect_ini, setting,
-    userlist, MAIN_SECTION,
+    auth_file_target, effective_value, ini, list_items, loaded_users, setting, userlist,
+    MAIN_SECTION,
 };
 use crate::kind::FileKind;
 use crate::rule::{Ctx, Rule};
@@ -66,7 +66,12 @@ impl Rule for UndefinedAdminUser {
         for file in project.files_of_kind(FileKind::PgbouncerIni) {
             let Some(ini) = ini(file) else { continue };
             let auth_type = setting(ini, "auth_type")
-                .map(|e| effective_value(MAIN_SECTION, e).0.trim().to_ascii_lowercase())
+                .map(|e| {
+                    effective_value(MAIN_SECTION, e)
+                        .0
+                        .trim()
+                        .to_ascii_lowercase()
+                })
                 .unwrap_or_else(|| "md5".to_string());
             if !matches!(
                 auth_type.as_str(),
@@ -84,7 +89,9 @@ impl Rule for UndefinedAdminUser {
             let Some(target) = auth_file_target(project, file, af_value) else {
                 continue;
             };
-            let Some(list) = userlist(target) else { continue };
+            let Some(list) = userlist(target) else {
+                continue;
+            };
             let path = &target.source.display_path;
             let loaded = loaded_users(list);
             for (key, role) in [("admin_users", "admin"), ("stats_users", "stats")] {
@@ -120,7 +127,6 @@ impl Rule for UndefinedAdminUser {
                             "the auth file"
                         },
                     );
-                    protect_ini(d, file.id, ini);
                 }
             }
         }

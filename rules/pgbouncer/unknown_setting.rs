@@ -1,4 +1,4 @@
-use super::{edit_distance, effective_value, ini, protect_ini, MAIN_SECTION};
+use super::{edit_distance, effective_value, ini, protect_line, MAIN_SECTION};
 use crate::parse::pgbouncer::{
     closest_setting, database_param, parse_connstr, peer_param, pgbouncer_setting,
     pgbouncer_settings, user_param, ValueType,
@@ -76,7 +76,9 @@ impl Rule for UnknownSetting {
                 );
                 match suggestion {
                     Some((_, s)) => d.help(format!("did you mean `[{s}]`?")),
-                    None => d.help("the sections are [databases], [users], [peers] and [pgbouncer]"),
+                    None => {
+                        d.help("the sections are [databases], [users], [peers] and [pgbouncer]")
+                    }
                 };
                 continue;
             }
@@ -145,14 +147,16 @@ impl Rule for UnknownSetting {
                     let lower = p.key.to_ascii_lowercase();
                     let d = ctx.report(file.id, p.key_span, message);
                     if !quiet && lower != p.key && lookup(&lower).is_some() {
-                        d.help(format!("write it as `{lower}`: parameter names are lowercase"));
+                        d.help(format!(
+                            "write it as `{lower}`: parameter names are lowercase"
+                        ));
                     } else {
                         d.help(format!(
                             "see the [{}] section of PgBouncer's configuration reference",
                             section.name
                         ));
                     }
-                    protect_ini(d, file.id, ini);
+                    protect_line(d, file.id, e);
                 }
             }
         }
@@ -179,7 +183,10 @@ mod tests {
     #[test]
     fn suggestions_prefer_case_then_prefix_then_edits() {
         assert_eq!(suggest_setting("Listen_Port"), Some("listen_port"));
-        assert_eq!(suggest_setting("max_client_connections"), Some("max_client_conn"));
+        assert_eq!(
+            suggest_setting("max_client_connections"),
+            Some("max_client_conn")
+        );
         assert_eq!(suggest_setting("max_client_con"), Some("max_client_conn"));
         assert_eq!(suggest_setting("pool_mod"), Some("pool_mode"));
         assert_eq!(suggest_setting("completely_made_up_option"), None);
