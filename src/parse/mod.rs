@@ -39,6 +39,8 @@ pub enum Model {
     PgbouncerUserlist(pgbouncer::Userlist),
     PgbouncerIni(pgbouncer::Ini),
     Dockerfile(dockerfile::Dockerfile),
+    /// A Django settings module read statically, or a `diffsettings` export.
+    DjangoSettings(python::SettingsModule),
 }
 
 impl Model {
@@ -52,6 +54,13 @@ impl Model {
     pub fn env(&self) -> Option<&dotenv::EnvFile> {
         match self {
             Model::Env(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn django_settings(&self) -> Option<&python::SettingsModule> {
+        match self {
+            Model::DjangoSettings(s) => Some(s),
             _ => None,
         }
     }
@@ -94,6 +103,14 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
         FileKind::PgbouncerIni => {
             let (file, issues) = pgbouncer::parse_ini(text);
             (Model::PgbouncerIni(file), issues)
+        }
+        FileKind::DjangoSettingsSource => {
+            let (module, issues) = python::parse_settings(text);
+            (Model::DjangoSettings(module), issues)
+        }
+        FileKind::DjangoSettingsExport => {
+            let (module, issues) = python::parse_diffsettings(text);
+            (Model::DjangoSettings(module), issues)
         }
         FileKind::Dockerfile => {
             let (file, issues) = dockerfile::parse(text);
