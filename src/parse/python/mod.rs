@@ -186,7 +186,10 @@ fn evaluate(
         let end = error.location.end().to_usize() + shift;
         issues.push(ParseIssue::new(
             Span::new(start, end),
-            format!("Python syntax error: {}", error.error),
+            format!(
+                "syntax error: {}",
+                lowercase_first(&error.error.to_string())
+            ),
         ));
     }
     let Some(parsed) = parsed.try_into_module() else {
@@ -267,4 +270,13 @@ pub fn layer(base: &SettingsModule, over: &SettingsModule) -> SettingsModule {
         }
     }
     out
+}
+
+/// Diagnostic messages start lowercase; ruff's parser messages start with a capital.
+fn lowercase_first(message: &str) -> String {
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
