@@ -78,10 +78,12 @@ pub fn run(options: &RunOptions) -> Result<Outcome, RunError> {
     let mut project = Project {
         root: options.cwd.clone(),
         files,
+        index: Default::default(),
     };
     for (id, file) in project.files.iter_mut().enumerate() {
         file.id = id;
     }
+    project.index = crate::index::build(&project.files);
     let files_checked = project.files.iter().filter(|f| f.reported).count();
     let diagnostics = check(&project, &options.rules, &options.config);
     Ok(Outcome {

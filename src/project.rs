@@ -38,6 +38,8 @@ pub struct Project {
     /// The directory paths are resolved against (the checked directory, or the common parent).
     pub root: PathBuf,
     pub files: Vec<ParsedFile>,
+    /// Cross-file facts, built once after parsing (empty until then).
+    pub index: crate::index::Index,
 }
 
 impl Project {

@@ -556,6 +556,7 @@ mod tests {
                     secrets: Vec::new(),
                 })
                 .collect(),
+            ..Default::default()
         }
     }
 

@@ -164,6 +164,7 @@ fn fixture_with_compose_prefix(prefix: &str) -> (Project, Vec<Diagnostic>) {
                 &compose,
             ),
         ],
+        ..Default::default()
     };
 
     let mut diagnostics = Vec::new();
@@ -853,6 +854,7 @@ fn text_renders_spans_at_the_edges_of_a_file() {
             parsed(0, "empty.env", FileKind::Env, ""),
             parsed(1, "crlf.env", FileKind::Env, "A=1\r\nB=2"),
         ],
+        ..Default::default()
     };
     let diagnostics = vec![
         diagnostic(

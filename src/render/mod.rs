@@ -317,6 +317,7 @@ mod tests {
         let project = Project {
             root: ".".into(),
             files: vec![file],
+            ..Default::default()
         };
         let diagnostic = |sensitive: Vec<(FileId, Span)>| Diagnostic {
             code: "ENV001",
