@@ -79,6 +79,7 @@ pub fn run(options: &RunOptions) -> Result<Outcome, RunError> {
     for (id, file) in project.files.iter_mut().enumerate() {
         file.id = id;
     }
+    project.index = crate::index::build(&project.files);
     let files_checked = project.files.iter().filter(|f| f.reported).count();
     let diagnostics = check(&project, &options.rules, &options.config);
     Ok(Outcome {

@@ -54,11 +54,18 @@ pub struct Project {
     /// The directory paths are resolved against (the checked directory, or the common parent).
     pub root: PathBuf,
     pub files: Vec<ParsedFile>,
+    /// Cross-file facts, built once after parsing (empty until then).
+    pub index: crate::index::Index,
 }
 
 impl Project {
+    /// A project whose index is still empty; `engine::run` builds it after parsing.
     pub fn new(root: PathBuf, files: Vec<ParsedFile>) -> Project {
-        Project { root, files }
+        Project {
+            root,
+            files,
+            index: Default::default(),
+        }
     }
 
     pub fn file(&self, id: FileId) -> &ParsedFile {

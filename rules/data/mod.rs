@@ -394,7 +394,7 @@ pub fn secret_spans(file: &crate::project::ParsedFile) -> Vec<crate::source::Spa
                 }
             }
         }
-        Model::Yaml(yaml) => {
+        Model::Yaml(yaml) | Model::Compose(yaml, _) => {
             let mut budget = 200_000usize;
             for doc in yaml.documents() {
                 yaml_secrets(doc, &mut budget, &mut out);

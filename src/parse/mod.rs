@@ -1,6 +1,7 @@
 //! Parsers: one module per format, each returning a typed model whose values carry spans.
 //! Parsers know nothing of rules.
 
+pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod interpolate;
@@ -35,6 +36,8 @@ pub enum Model {
     /// Not readable as text: binary, too large, not UTF-8, or unreadable.
     Unreadable,
     Yaml(yaml::YamlFile),
+    /// A Compose file: its YAML tree and its Compose model (shared with the project index).
+    Compose(yaml::YamlFile, std::sync::Arc<compose::ComposeFile>),
     Env(dotenv::EnvFile),
     PgbouncerUserlist(pgbouncer::Userlist),
     PgbouncerIni(pgbouncer::Ini),
@@ -44,9 +47,17 @@ pub enum Model {
 }
 
 impl Model {
+    /// The YAML tree of a YAML file, Compose files included.
     pub fn yaml(&self) -> Option<&yaml::YamlFile> {
         match self {
-            Model::Yaml(y) => Some(y),
+            Model::Yaml(y) | Model::Compose(y, _) => Some(y),
+            _ => None,
+        }
+    }
+
+    pub fn compose(&self) -> Option<&compose::ComposeFile> {
+        match self {
+            Model::Compose(_, c) => Some(c),
             _ => None,
         }
     }
@@ -81,6 +92,9 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
             let mut issues = file.errors.clone();
             if kind == FileKind::Compose {
                 issues.extend(interpolation_errors(&file));
+                let (compose, problems) = compose::build(&file);
+                issues.extend(problems);
+                return (Model::Compose(file, std::sync::Arc::new(compose)), issues);
             }
             (Model::Yaml(file), issues)
         }

@@ -105,6 +105,22 @@ impl YamlFile {
             })
     }
 
+    /// Every scalar that is not a mapping key, in source order, each source scalar once (aliases
+    /// are not expanded): the scalars a tool such as Compose reads as values.
+    pub fn value_scalars(&self) -> impl Iterator<Item = Node<'_>> {
+        let arena = &self.arena;
+        let mut is_key = vec![false; arena.nodes.len()];
+        for node in &arena.nodes {
+            if let Data::Mapping { first, len } = node.data {
+                let children = &arena.children[first as usize..][..len as usize];
+                for &key in children.iter().step_by(2) {
+                    is_key[key as usize] = true;
+                }
+            }
+        }
+        self.scalars().filter(move |node| !is_key[node.id as usize])
+    }
+
     /// Runs of whole-line comments, in source order, each re-parsed as YAML where possible.
     pub fn comment_blocks(&self) -> &[CommentBlock] {
         &self.comment_blocks

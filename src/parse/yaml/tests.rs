@@ -206,6 +206,14 @@ fn scalars_are_listed_once_in_source_order() {
 }
 
 #[test]
+fn value_scalars_leave_out_keys_and_list_anchored_values_once() {
+    let text = "a: &x 1\nb: *x\n<<: {c: 2}\nd: [e, {f: g}]\n? k\n: v\n";
+    let file = parsed(text);
+    let values: Vec<_> = file.value_scalars().map(|n| n.raw()).collect();
+    assert_eq!(values, ["1", "2", "e", "g", "v"]);
+}
+
+#[test]
 fn null_and_bool_follow_the_yaml_1_2_core_schema() {
     let text = "a: ~\nb: null\nc: NULL\nd:\ne: 'null'\nf: true\ng: False\nh: yes\ni: \"true\"\nj: !!bool true\nk: !!str true\nl: tRue\n";
     let file = parsed(text);
