@@ -57,7 +57,7 @@ impl Rule for FallbackSecret {
         let Some(yaml) = file.model.yaml() else {
             return;
         };
-        for scalar in yaml.scalars() {
+        for scalar in yaml.value_scalars() {
             let Some(value) = scalar.as_str() else {
                 continue;
             };

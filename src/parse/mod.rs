@@ -137,7 +137,7 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
 /// Compose refuses a file with a malformed `${…}` anywhere in its values.
 fn interpolation_errors(file: &yaml::YamlFile) -> Vec<ParseIssue> {
     let mut out = Vec::new();
-    for scalar in file.scalars() {
+    for scalar in file.value_scalars() {
         let Some(value) = scalar.as_str() else {
             continue;
         };
