@@ -12,6 +12,10 @@ services:
     image: registry.example.org/web:1.0
     environment:
       SECRET_KEY: ${SECRET_KEY:-prod-secret-key-change-it}
+    healthcheck:
+      test: [\"CMD\", \"true\"]
+    restart: unless-stopped
+    mem_limit: 512m
 ";
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -60,7 +64,7 @@ fn findings_exit_one_and_a_clean_tree_exits_zero() {
     write(
         clean.path(),
         "docker-compose.prod.yml",
-        "services:\n  web:\n    image: nginx:1.27\n",
+        "services:\n  web:\n    image: nginx:1.27\n    restart: always\n    mem_limit: 64m\n    healthcheck: {test: [CMD, \"true\"]}\n",
     );
     let (doc, code) = json(clean.path(), &[]);
     assert_eq!(code, 0);
@@ -209,8 +213,8 @@ fn suppression_comments_silence_one_line_and_unused_ones_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let text = PROD_COMPOSE.replace(
         "change-it}\n",
-        "change-it} # shiplint: ignore[CMP001] demo only\n",
-    ) + "      OTHER: plain # shiplint: ignore[CMP001] stale\n";
+        "change-it} # shiplint: ignore[CMP001] demo only\n      OTHER: plain # shiplint: ignore[CMP001] stale\n",
+    );
     write(dir.path(), "docker-compose.prod.yml", &text);
     let (doc, _) = json(dir.path(), &[]);
     assert_eq!(codes(&doc), ["SHL004"], "{doc:#}");

@@ -1,5 +1,830 @@
-//! `CMP`: Docker Compose files.
+//! `CMP`: Docker Compose files. The helpers below answer what several of the rules about how
+//! services run ask: which definitions Compose merges into one service, whether a service is a
+//! long-running one or a one-shot job, which image a service runs and whether that image says
+//! which build it is, and what the image a service builds declares.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use crate::discover;
+use crate::index::Declaration;
+use crate::kind::Environment;
+use crate::parse::compose::{ComposeFile, Service, Spanned};
+use crate::parse::dockerfile::Stage;
+use crate::parse::interpolate::{self, Piece};
+use crate::project::Project;
+use crate::rule::{Ctx, Level, Scope};
+use crate::source::{FileId, Span};
 
 crate::family_rules! {
     fallback_secret => FallbackSecret,
+    missing_healthcheck => MissingHealthcheck,
+    healthcheck_not_awaited => HealthcheckNotAwaited,
+    untraceable_build_image => UntraceableBuildImage,
+    unpinned_image => UnpinnedImage,
+    internal_port_published => InternalPortPublished,
+    missing_sibling_environment => MissingSiblingEnvironment,
+    replica_without_replication => ReplicaWithoutReplication,
+    volume_without_backup => VolumeWithoutBackup,
+    privileged_container => PrivilegedContainer,
+    docker_socket_mounted => DockerSocketMounted,
+    host_network_mode => HostNetworkMode,
+    missing_restart_policy => MissingRestartPolicy,
+    missing_memory_limit => MissingMemoryLimit,
+}
+
+impl Scope {
+    /// Production and staging at the default severity, nowhere else: for hardening that a file
+    /// of unknown environment (a demo, a local stack) has no reason to carry.
+    pub(crate) const DEPLOYED_ONLY: Scope = Scope {
+        production: Level::Default,
+        staging: Level::Default,
+        unknown: Level::Off,
+        development: Level::Off,
+        test: Level::Off,
+        template: Level::Off,
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Services as Compose runs them
+// ---------------------------------------------------------------------------------------------
+
+/// Which Compose files make up one deployment. Compose merges files given together with `-f`
+/// (a base and its overlays sit in one folder) and the files an `include:` names, so a service
+/// written in one of them may get its healthcheck, restart policy or environment from another.
+/// Rules about what a service lacks look at every definition before reporting, and stay silent
+/// rather than guess which of the files a deploy combines.
+pub(crate) struct Stack<'a> {
+    pub(crate) project: &'a Project,
+    group: HashMap<FileId, usize>,
+    /// Services another service waits for with `service_completed_successfully`: the files
+    /// that wait, by service name.
+    awaited: HashMap<&'a str, Vec<FileId>>,
+    /// Every definition of every service, by name, in file order.
+    by_name: HashMap<&'a str, Vec<Definition<'a>>>,
+    /// [`Stack::definitions`] and [`Stack::one_shot`] answers, which several rules ask for
+    /// every service.
+    definitions: RefCell<DefinitionCache<'a>>,
+    one_shot: RefCell<HashMap<(FileId, String), Option<&'static str>>>,
+}
+
+/// One definition of a service: the file it is written in and the service.
+pub(crate) type Definition<'a> = (FileId, &'a Service);
+
+type DefinitionCache<'a> = HashMap<(FileId, String), Rc<[Definition<'a>]>>;
+
+impl<'a> Stack<'a> {
+    pub(crate) fn new(project: &'a Project) -> Stack<'a> {
+        let entries = project.index.compose_files();
+        let mut parent: Vec<usize> = (0..entries.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while parent[i] != i {
+                parent[i] = parent[parent[i]];
+                i = parent[i];
+            }
+            i
+        }
+        let position: HashMap<FileId, usize> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.file, i))
+            .collect();
+        let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
+        for (i, entry) in entries.iter().enumerate() {
+            let mut links = Vec::new();
+            if let Some(&j) = entry.included_by.and_then(|(by, _)| position.get(&by)) {
+                links.push(j);
+            }
+            let dir = parent_dir(&project.file(entry.file).source.path);
+            match by_dir.get(&dir) {
+                Some(&j) => links.push(j),
+                None => {
+                    by_dir.insert(dir, i);
+                }
+            }
+            for j in links {
+                let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+                parent[ri.max(rj)] = ri.min(rj);
+            }
+        }
+        let group = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.file, root(&mut parent, i)))
+            .collect();
+        let mut awaited: HashMap<&'a str, Vec<FileId>> = HashMap::new();
+        let mut by_name: HashMap<&'a str, Vec<Definition<'a>>> = HashMap::new();
+        for (f, service) in project.index.services() {
+            by_name
+                .entry(service.name.value.as_str())
+                .or_default()
+                .push((f, service));
+            for d in &service.depends_on {
+                if d.condition() == "service_completed_successfully" {
+                    awaited.entry(d.service.value.as_str()).or_default().push(f);
+                }
+            }
+        }
+        Stack {
+            project,
+            group,
+            awaited,
+            by_name,
+            definitions: RefCell::new(HashMap::new()),
+            one_shot: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn environment(&self, file: FileId) -> Environment {
+        self.project.file(file).source.environment
+    }
+
+    /// Whether a rule reports on `file`: its scope covers the file's environment, and a file of
+    /// unknown environment does not say it is for development (see [`development_marker`]).
+    pub(crate) fn judged(&self, ctx: &Ctx<'_>, file: FileId) -> bool {
+        let env = self.environment(file);
+        ctx.applies_to(env)
+            && !(env == Environment::Unknown
+                && self
+                    .project
+                    .file(file)
+                    .model
+                    .compose()
+                    .is_some_and(|c| development_marker(c).is_some()))
+    }
+
+    /// Whether a definition in `other` applies when `file` is deployed: files of one
+    /// deployment, except that a development or test overlay does not count for a file that
+    /// may be deployed.
+    fn applies(&self, file: FileId, other: FileId) -> bool {
+        if file == other {
+            return true;
+        }
+        let same =
+            self.group.contains_key(&file) && self.group.get(&file) == self.group.get(&other);
+        let local = |e: Environment| matches!(e, Environment::Development | Environment::Test);
+        same && (!local(self.environment(other)) || local(self.environment(file)))
+    }
+
+    /// Every definition Compose may merge into the service `name` of `file`: its own, the
+    /// services it `extends:` (transitively), and the same service in the other files of its
+    /// deployment.
+    pub(crate) fn definitions(&self, file: FileId, name: &str) -> Rc<[Definition<'a>]> {
+        let key = (file, name.to_string());
+        if let Some(defs) = self.definitions.borrow().get(&key) {
+            return Rc::clone(defs);
+        }
+        let defs: Rc<[Definition<'a>]> = self.find_definitions(file, name).into();
+        self.definitions.borrow_mut().insert(key, Rc::clone(&defs));
+        defs
+    }
+
+    fn find_definitions(&self, file: FileId, name: &str) -> Vec<Definition<'a>> {
+        let index = &self.project.index;
+        let Some(all) = self.by_name.get(name) else {
+            return Vec::new();
+        };
+        // Its own definition first, then the other files' in file order: one per file.
+        let mut out: Vec<Definition<'a>> = all.iter().copied().filter(|d| d.0 == file).collect();
+        out.extend(
+            all.iter()
+                .copied()
+                .filter(|d| d.0 != file && self.applies(file, d.0)),
+        );
+        let mut extended: Vec<Definition<'a>> = Vec::new();
+        for &(f, service) in &out {
+            if service.extends.is_none() {
+                continue;
+            }
+            let (mut at, mut current) = (f, service.name.value.clone());
+            for _ in 0..8 {
+                let Some((next_file, next)) = index.extended(at, &current) else {
+                    break;
+                };
+                let seen = |d: &Definition<'a>| d.0 == next_file && std::ptr::eq(d.1, next);
+                if !out.iter().any(seen) && !extended.iter().any(seen) {
+                    extended.push((next_file, next));
+                }
+                at = next_file;
+                current = next.name.value.clone();
+            }
+        }
+        out.extend(extended);
+        out
+    }
+
+    /// Whether any definition of the service has what `has` looks for.
+    pub(crate) fn any(&self, file: FileId, name: &str, has: impl Fn(&Service) -> bool) -> bool {
+        self.definitions(file, name).iter().any(|(_, s)| has(s))
+    }
+
+    /// The services the rules about what a service lacks report on: the definitions that say
+    /// what the service runs (`image:`, `build:` or `extends:`). An overlay that only adds
+    /// settings is judged with the definition it completes.
+    pub(crate) fn complete_services(&self) -> impl Iterator<Item = Definition<'a>> + 'a {
+        self.project
+            .index
+            .services()
+            .filter(|(_, s)| s.image.is_some() || s.build.is_some() || s.extends.is_some())
+    }
+
+    /// Why the service runs once and exits rather than for the life of the deployment, if it
+    /// does: `restart: "no"`, a `restart_policy` of `none`, profiles that name a tool, a
+    /// migration or setup command, a name that says so, a command that does nothing, or another
+    /// service waiting for it to complete.
+    pub(crate) fn one_shot(&self, file: FileId, name: &str) -> Option<&'static str> {
+        let key = (file, name.to_string());
+        if let Some(answer) = self.one_shot.borrow().get(&key) {
+            return *answer;
+        }
+        let answer = self.find_one_shot(file, name);
+        self.one_shot.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    fn find_one_shot(&self, file: FileId, name: &str) -> Option<&'static str> {
+        let defs = self.definitions(file, name);
+        for (_, s) in defs.iter() {
+            if let Some(r) = &s.restart {
+                if matches!(r.value.trim().to_ascii_lowercase().as_str(), "no" | "false") {
+                    return Some("it is not restarted");
+                }
+            }
+            let policy = s.deploy.as_ref().and_then(|d| d.restart_policy.as_ref());
+            if policy
+                .and_then(|p| p.condition.as_ref())
+                .is_some_and(|c| c.value.eq_ignore_ascii_case("none"))
+            {
+                return Some("it is not restarted");
+            }
+            if s.deploy
+                .as_ref()
+                .and_then(|d| d.replicas.as_ref())
+                .is_some_and(|r| r.value.trim() == "0")
+            {
+                return Some("it runs no replica");
+            }
+            if !s.profiles.is_empty() && s.profiles.iter().all(|p| is_tool_profile(&p.value)) {
+                return Some("its profiles name a tool");
+            }
+            let words = command_words(s);
+            if !words.is_empty() && is_one_shot_command(&words) {
+                return Some("its command runs once");
+            }
+        }
+        if name_tokens(name).any(|t| ONE_SHOT_NAMES.contains(&t.as_str())) {
+            return Some("its name says it runs once");
+        }
+        let awaited = self
+            .awaited
+            .get(name)
+            .is_some_and(|files| files.iter().any(|&f| self.applies(file, f)));
+        awaited.then_some("another service waits for it to complete")
+    }
+
+    /// Which long-running services of `file` follow a practice (`has`), for
+    /// [`Practice::evidence`]. Rules build it once per file.
+    pub(crate) fn practice(&self, file: FileId, has: impl Fn(&Service) -> bool) -> Practice<'a> {
+        let mut practice = Practice {
+            long_running: 0,
+            with: Vec::new(),
+        };
+        let Some(compose) = self.project.file(file).model.compose() else {
+            return practice;
+        };
+        for s in &compose.services {
+            let name = s.name.value.as_str();
+            let complete = s.image.is_some() || s.build.is_some() || s.extends.is_some();
+            if !complete || self.one_shot(file, name).is_some() {
+                continue;
+            }
+            practice.long_running += 1;
+            if self.any(file, name, &has) {
+                practice.with.push((s, self.application(file, name)));
+            }
+        }
+        practice
+    }
+
+    /// What identifies the application a service runs: its build (context, Dockerfile and
+    /// target) and its image repository.
+    pub(crate) fn application(&self, file: FileId, name: &str) -> Vec<String> {
+        let index = &self.project.index;
+        let mut out = Vec::new();
+        for &(f, s) in self.definitions(file, name).iter() {
+            let Some(build) = &s.build else { continue };
+            let Some(info) = index.info(f, &s.name.value) else {
+                continue;
+            };
+            if let (Some(dir), Some(dockerfile)) = (&info.context_dir, &info.dockerfile_path) {
+                let target = build.target.as_ref().map_or("", |t| t.value.as_str());
+                out.push(format!(
+                    "build {} {} {target}",
+                    dir.display(),
+                    dockerfile.display()
+                ));
+                break;
+            }
+        }
+        if let Some((f, image)) = self.image(file, name) {
+            if let Some(r) = resolve_image(self.project, f, &image.value, true) {
+                out.push(format!("image {}", r.image.repository));
+            }
+        }
+        out
+    }
+
+    /// The Dockerfile stage the service's image is built from, with the Dockerfile's id: the
+    /// `build.target` stage, else the last one.
+    pub(crate) fn built_stage(&self, file: FileId, name: &str) -> Option<(FileId, &'a Stage)> {
+        let defs = self.definitions(file, name);
+        let target = defs
+            .iter()
+            .find_map(|(_, s)| s.build.as_ref()?.target.as_ref().map(|t| t.value.as_str()));
+        for (f, s) in defs.iter() {
+            let Some(dockerfile) = self.project.index.dockerfile(*f, &s.name.value) else {
+                continue;
+            };
+            let Some(model) = self.project.file(dockerfile).model.dockerfile() else {
+                continue;
+            };
+            let stage = match target {
+                Some(t) => model.stage(t),
+                None => model.final_stage(),
+            };
+            if let Some(stage) = stage {
+                return Some((dockerfile, stage));
+            }
+        }
+        None
+    }
+
+    /// The image the service runs, resolved (see [`resolve_image`]), with the definition that
+    /// names it.
+    pub(crate) fn image(&self, file: FileId, name: &str) -> Option<(FileId, &'a Spanned<String>)> {
+        self.definitions(file, name)
+            .iter()
+            .find_map(|&(f, s)| s.image.as_ref().map(|i| (f, i)))
+    }
+}
+
+/// Where a Compose file says it is for development: an environment name such as
+/// `NODE_ENV=development` or `DJANGO_ENV=dev`, `DEBUG=true`, a development settings module
+/// (`app.settings.dev`), a build `target` named `dev` or `development`, a development server
+/// (`manage.py runserver`, `--reload`), or a container kept idle for a developer to work in
+/// (`sleep infinity`, `tail -f /dev/null`). The rules about how services run leave such files of
+/// unknown environment alone: they say what they are for.
+pub(crate) fn development_marker(compose: &ComposeFile) -> Option<Span> {
+    let dev = |v: &str| {
+        matches!(
+            v.trim()
+                .trim_matches(['"', '\''])
+                .to_ascii_lowercase()
+                .as_str(),
+            "development" | "dev" | "develop" | "local"
+        )
+    };
+    for service in &compose.services {
+        for var in &service.environment {
+            let Some(value) = var.value.as_deref().filter(|v| !v.contains('$')) else {
+                continue;
+            };
+            let upper = var.name.to_ascii_uppercase();
+            let marks = match upper.as_str() {
+                "DEBUG" | "DJANGO_DEBUG" | "FLASK_DEBUG" | "APP_DEBUG" => matches!(
+                    value.trim().to_ascii_lowercase().as_str(),
+                    "true" | "1" | "yes" | "on"
+                ),
+                "DJANGO_SETTINGS_MODULE" => {
+                    let last = value.trim().rsplit('.').next().unwrap_or_default();
+                    dev(last.strip_prefix("settings_").unwrap_or(last))
+                }
+                "ENVIRONMENT" | "ENV" => dev(value),
+                _ => upper.ends_with("_ENV") && dev(value),
+            };
+            if marks {
+                return Some(var.span);
+            }
+        }
+        if let Some(target) = service.build.as_ref().and_then(|b| b.target.as_ref()) {
+            if dev(&target.value) {
+                return Some(target.span);
+            }
+        }
+        if let Some(command) = &service.command {
+            let words = command_words(service);
+            let has = |w: &str| words.iter().any(|x| x == w);
+            let idle = words
+                .windows(2)
+                .any(|p| p[0] == "sleep" && p[1] == "infinity")
+                || (has("tail") && has("-f") && has("/dev/null"));
+            if idle || words.iter().any(|w| w == "runserver" || w == "--reload") {
+                return Some(command.span);
+            }
+        }
+    }
+    None
+}
+
+fn parent_dir(path: &Path) -> PathBuf {
+    discover::normalize(path)
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+/// Which long-running services of a Compose file follow a practice: have a health check, a
+/// restart policy, a memory limit.
+pub(crate) struct Practice<'a> {
+    long_running: usize,
+    /// The services that follow it, with their application (see [`Stack::application`]).
+    with: Vec<(&'a Service, Vec<String>)>,
+}
+
+impl<'a> Practice<'a> {
+    /// In a file of unknown environment, the evidence that its authors meant the practice for
+    /// every long-running service, `name` (which does not follow it) included: a service
+    /// running the same application (same build or image repository) follows it, or three
+    /// quarters of the other long-running services (two at least) do. Returns the first such
+    /// service.
+    pub(crate) fn evidence(
+        &self,
+        stack: &Stack<'_>,
+        file: FileId,
+        name: &str,
+    ) -> Option<&'a Service> {
+        let others = self.long_running.saturating_sub(1);
+        let with: Vec<&(&'a Service, Vec<String>)> = self
+            .with
+            .iter()
+            .filter(|(s, _)| s.name.value != name)
+            .collect();
+        if with.len() >= 2 && with.len() * 4 >= others * 3 {
+            return with.first().map(|(s, _)| *s);
+        }
+        let app = stack.application(file, name);
+        with.into_iter()
+            .find(|(_, a)| a.iter().any(|x| app.contains(x)))
+            .map(|(s, _)| *s)
+    }
+}
+
+/// The lower-case tokens of a service or volume name (`celery-worker_2` → `celery`, `worker`,
+/// `2`).
+pub(crate) fn name_tokens(name: &str) -> impl Iterator<Item = String> + '_ {
+    name.split(['-', '_', '.'])
+        .filter(|t| !t.is_empty())
+        .map(|t| t.to_ascii_lowercase())
+}
+
+/// Service names of jobs that run once.
+const ONE_SHOT_NAMES: &[&str] = &[
+    "migrate",
+    "migrations",
+    "migration",
+    "migrator",
+    "init",
+    "setup",
+    "seed",
+    "seeder",
+    "bootstrap",
+    "createbuckets",
+    "collectstatic",
+];
+
+/// Profiles that hold tools run by hand rather than services.
+fn is_tool_profile(profile: &str) -> bool {
+    matches!(
+        profile.to_ascii_lowercase().as_str(),
+        "tool"
+            | "tools"
+            | "cli"
+            | "debug"
+            | "test"
+            | "tests"
+            | "testing"
+            | "dev"
+            | "development"
+            | "setup"
+            | "init"
+            | "migrate"
+            | "migration"
+            | "migrations"
+            | "manage"
+            | "management"
+            | "seed"
+            | "util"
+            | "utils"
+            | "utility"
+            | "maintenance"
+            | "oneshot"
+            | "one-off"
+            | "job"
+            | "jobs"
+            | "script"
+            | "scripts"
+            | "console"
+            | "shell"
+    )
+}
+
+/// The words of the service's entrypoint and command, each shell word of a `sh -c` string
+/// split again, in order.
+pub(crate) fn command_words(service: &Service) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in [&service.entrypoint, &service.command]
+        .into_iter()
+        .flatten()
+    {
+        for w in &c.argv {
+            out.extend(
+                w.value
+                    .split_whitespace()
+                    .flat_map(|p| split_operators(p))
+                    .map(str::to_string),
+            );
+        }
+    }
+    out
+}
+
+/// Splits shell operators glued to words (`migrate&&` → `migrate`, `&&`).
+fn split_operators(word: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = word;
+    while let Some(at) = rest.find(['&', ';', '|']) {
+        if at > 0 {
+            out.push(&rest[..at]);
+        }
+        let end = rest[at..]
+            .find(|c| !matches!(c, '&' | ';' | '|'))
+            .map_or(rest.len(), |e| at + e);
+        out.push(&rest[at..end]);
+        rest = &rest[end..];
+    }
+    if !rest.is_empty() {
+        out.push(rest);
+    }
+    out
+}
+
+/// Commands that do a job and exit: migrations, static files, admin accounts, or nothing.
+fn is_one_shot_command(words: &[String]) -> bool {
+    // The last command of a `a && b; c` chain is the one that keeps running.
+    let last = words
+        .rsplit(|w| matches!(w.as_str(), "&&" | ";" | "||" | "&"))
+        .find(|seg| !seg.is_empty())
+        .unwrap_or(words);
+    let lower: Vec<String> = last
+        .iter()
+        .map(|w| w.trim_matches(['"', '\'']).to_ascii_lowercase())
+        .collect();
+    let first = lower.first().map(String::as_str).unwrap_or("");
+    if matches!(first, "true" | "/bin/true" | "echo" | "exit") {
+        return true;
+    }
+    lower.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "migrate"
+                | "makemigrations"
+                | "collectstatic"
+                | "createsuperuser"
+                | "loaddata"
+                | "compilemessages"
+                | "db:migrate"
+                | "db:seed"
+                | "db:setup"
+                | "db:prepare"
+        ) || w.starts_with("migrate:")
+    }) || lower.windows(2).any(|p| {
+        matches!(
+            (p[0].as_str(), p[1].as_str()),
+            ("alembic", "upgrade") | ("db", "upgrade") | ("prisma", "migrate")
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+// ---------------------------------------------------------------------------------------------
+
+/// An image reference: `[registry/]repository[:tag][@digest]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ImageRef {
+    /// The repository, lower case, without `docker.io/` and `library/` (`postgres`,
+    /// `bitnami/postgresql`, `ghcr.io/org/app`).
+    pub(crate) repository: String,
+    pub(crate) tag: Option<String>,
+    pub(crate) digest: bool,
+}
+
+impl ImageRef {
+    /// Parses a literal reference.
+    pub(crate) fn parse(text: &str) -> ImageRef {
+        let text = text.trim();
+        let (name, digest) = match text.split_once('@') {
+            Some((n, _)) => (n, true),
+            None => (text, false),
+        };
+        let slash = name.rfind('/').map_or(0, |i| i + 1);
+        let (repository, tag) = match name[slash..].rfind(':') {
+            Some(at) => (
+                &name[..slash + at],
+                Some(name[slash + at + 1..].to_string()),
+            ),
+            None => (name, None),
+        };
+        let mut repository = repository.to_ascii_lowercase();
+        for prefix in ["docker.io/", "index.docker.io/", "registry-1.docker.io/"] {
+            if let Some(rest) = repository.strip_prefix(prefix) {
+                repository = rest.to_string();
+            }
+        }
+        if let Some(rest) = repository.strip_prefix("library/") {
+            repository = rest.to_string();
+        }
+        ImageRef {
+            repository,
+            tag,
+            digest,
+        }
+    }
+
+    /// How the reference pins what is pulled.
+    pub(crate) fn pin(&self) -> Pin {
+        if self.digest {
+            return Pin::Digest;
+        }
+        match self.tag.as_deref() {
+            None => Pin::Untagged,
+            Some(t) if t.eq_ignore_ascii_case("latest") => Pin::Latest,
+            Some(t) if !t.bytes().any(|b| b.is_ascii_digit()) && !self.is_distribution() => {
+                Pin::Floating
+            }
+            Some(_) => Pin::Version,
+        }
+    }
+
+    /// Distribution images, whose code-name tags (`bookworm`, `jammy`) are releases.
+    fn is_distribution(&self) -> bool {
+        matches!(self.repository.as_str(), "debian" | "ubuntu")
+    }
+}
+
+/// How an image reference pins what is pulled or built.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Pin {
+    Digest,
+    /// A tag with a version number in it.
+    Version,
+    /// No tag: Compose uses `latest`.
+    Untagged,
+    Latest,
+    /// A tag without a version (`alpine`, `stable`, `nightly`): it follows new releases.
+    Floating,
+}
+
+impl Pin {
+    pub(crate) fn is_pinned(self) -> bool {
+        matches!(self, Pin::Digest | Pin::Version)
+    }
+}
+
+/// An `image:` value with its interpolations resolved as far as the project tells.
+#[derive(Clone, Debug)]
+pub(crate) struct ResolvedImage<'a> {
+    pub(crate) image: ImageRef,
+    /// Variables whose fallback (`${TAG:-latest}`) decides the tag: the value used when the
+    /// variable is unset.
+    pub(crate) fallbacks: Vec<String>,
+    /// Env file assignments that decide the value (`SENTRY_IMAGE=…` in the `.env` Compose reads).
+    pub(crate) assignments: Vec<&'a Declaration>,
+}
+
+impl ResolvedImage<'_> {
+    /// The value shown in messages.
+    pub(crate) fn display(&self) -> String {
+        let mut s = self.image.repository.clone();
+        if let Some(t) = &self.image.tag {
+            s.push(':');
+            s.push_str(t);
+        }
+        s
+    }
+}
+
+/// Resolves an `image:` value of the Compose file `file`: a variable takes its value from the
+/// env file Compose reads for interpolation when that assigns it, else its literal fallback.
+/// `None` when the repository or the tag depends on a variable the project does not set.
+/// `with_fallbacks: false` resolves without fallbacks, to tell whether the fallback decides.
+pub(crate) fn resolve_image<'a>(
+    project: &'a Project,
+    file: FileId,
+    value: &str,
+    with_fallbacks: bool,
+) -> Option<ResolvedImage<'a>> {
+    const UNKNOWN: char = '\u{0}';
+    let template = interpolate::parse(value);
+    let mut text = String::new();
+    let mut fallbacks = Vec::new();
+    let mut assignments = Vec::new();
+    for piece in &template.pieces {
+        match piece {
+            Piece::Literal(s) => text.push_str(value.get(s.range()).unwrap_or_default()),
+            Piece::Escaped(_) => text.push('$'),
+            Piece::Expr(e) => {
+                let assigned = project
+                    .index
+                    .declared_for(file, &e.name)
+                    .filter(|d| !d.value.contains('$'));
+                if let Some(d) = assigned {
+                    text.push_str(&d.value);
+                    assignments.push(d);
+                    continue;
+                }
+                let fallback = e
+                    .operand
+                    .as_ref()
+                    .filter(|_| e.op.is_default() && with_fallbacks)
+                    .and_then(|o| o.literal(value));
+                match fallback {
+                    Some(f) => {
+                        text.push_str(&f);
+                        fallbacks.push(e.name.clone());
+                    }
+                    None => text.push(UNKNOWN),
+                }
+            }
+        }
+    }
+    if text.trim().is_empty() {
+        return None;
+    }
+    let image = ImageRef::parse(&text);
+    let tail = image.repository.rsplit('/').next().unwrap_or("");
+    let tag_unknown = image.tag.as_deref().is_some_and(|t| t.contains(UNKNOWN));
+    // `${IMAGE}` or `app-${NAME}`: the variable may carry the tag.
+    let untagged_unknown = image.tag.is_none() && tail.contains(UNKNOWN);
+    if tag_unknown || untagged_unknown || (image.digest && text.contains(UNKNOWN)) {
+        return None;
+    }
+    Some(ResolvedImage {
+        image,
+        fallbacks,
+        assignments,
+    })
+}
+
+/// Images whose upstream build declares a `HEALTHCHECK`.
+const HEALTHCHECK_IMAGES: &str = include_str!("../data/healthcheck_images.txt");
+
+/// Whether the image (a resolved repository) ships a `HEALTHCHECK` of its own.
+pub(crate) fn image_has_healthcheck(repository: &str) -> bool {
+    HEALTHCHECK_IMAGES
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => repository.starts_with(prefix),
+            None => repository == pattern,
+        })
+}
+
+/// Whether the image a service runs declares a health check Docker runs: its built
+/// Dockerfile's `HEALTHCHECK` (not `NONE`), or an upstream image known to ship one, directly
+/// or as the Dockerfile's base.
+pub(crate) fn image_healthcheck(stack: &Stack<'_>, file: FileId, name: &str) -> bool {
+    if let Some((dockerfile, stage)) = stack.built_stage(file, name) {
+        return match &stage.healthcheck {
+            Some(h) => !h.none,
+            None => {
+                let base = ImageRef::parse(&root_image(stack, dockerfile, stage));
+                image_has_healthcheck(&base.repository)
+            }
+        };
+    }
+    let Some((f, image)) = stack.image(file, name) else {
+        return false;
+    };
+    resolve_image(stack.project, f, &image.value, true)
+        .is_some_and(|r| image_has_healthcheck(&r.image.repository))
+}
+
+/// The external image a stage's chain of `FROM <stage>` starts from.
+fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
+    let Some(model) = stack.project.file(dockerfile).model.dockerfile() else {
+        return stage.image.clone();
+    };
+    let mut current = stage;
+    for _ in 0..model.stages.len() {
+        match current.parent.and_then(|p| model.stages.get(p)) {
+            Some(p) => current = p,
+            None => break,
+        }
+    }
+    current.image.clone()
 }
