@@ -6,6 +6,7 @@ pub mod compose;
 pub mod data;
 pub mod dockerfile;
 pub mod pgbouncer;
+pub mod project;
 pub mod shiplint;
 
 /// Every rule, in code order.
@@ -14,6 +15,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     rules.extend_from_slice(compose::RULES);
     rules.extend_from_slice(pgbouncer::RULES);
     rules.extend_from_slice(dockerfile::RULES);
+    rules.extend_from_slice(project::RULES);
     rules.extend_from_slice(shiplint::RULES);
     rules.sort_by_key(|r| r.meta().code);
     rules
