@@ -828,3 +828,52 @@ fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
     }
     current.image.clone()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace()
+            .flat_map(split_operators)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn image_references_split_registry_ports_tags_and_digests() {
+        let r = ImageRef::parse("localhost:5000/shop/app");
+        assert_eq!(
+            (r.repository.as_str(), r.tag.as_deref()),
+            ("localhost:5000/shop/app", None)
+        );
+        assert_eq!(r.pin(), Pin::Untagged);
+        let r = ImageRef::parse("docker.io/library/Postgres:16.4-alpine");
+        assert_eq!((r.repository.as_str(), r.pin()), ("postgres", Pin::Version));
+        assert_eq!(ImageRef::parse("redis:7@sha256:abc").pin(), Pin::Digest);
+        assert_eq!(ImageRef::parse("nginx:LATEST").pin(), Pin::Latest);
+        assert_eq!(ImageRef::parse("postgres:alpine").pin(), Pin::Floating);
+        assert_eq!(ImageRef::parse("debian:bookworm").pin(), Pin::Version);
+    }
+
+    #[test]
+    fn the_last_command_of_a_chain_decides_whether_a_service_runs_once() {
+        assert!(is_one_shot_command(&words(
+            "python manage.py migrate --noinput"
+        )));
+        assert!(is_one_shot_command(&words("sh -c alembic upgrade head")));
+        assert!(!is_one_shot_command(&words(
+            "python manage.py migrate && gunicorn app.wsgi"
+        )));
+        assert!(is_one_shot_command(&words("true")));
+        assert!(!is_one_shot_command(&words("celery -A app worker")));
+    }
+
+    #[test]
+    fn shell_operators_glued_to_words_are_split() {
+        assert_eq!(
+            words("migrate&&gunicorn app;true"),
+            ["migrate", "&&", "gunicorn", "app", ";", "true"]
+        );
+    }
+}
