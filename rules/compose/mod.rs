@@ -63,6 +63,8 @@ pub(crate) struct Stack<'a> {
     /// Services another service waits for with `service_completed_successfully`: the files
     /// that wait, by service name.
     awaited: HashMap<&'a str, Vec<FileId>>,
+    /// The image repositories services build (`build:` with `image:`), with the service.
+    built: Vec<(String, Definition<'a>)>,
     /// Every definition of every service, by name, in file order.
     by_name: HashMap<&'a str, Vec<Definition<'a>>>,
     /// [`Stack::definitions`] and [`Stack::one_shot`] answers, which several rules ask for
@@ -128,10 +130,21 @@ impl<'a> Stack<'a> {
                 }
             }
         }
+        let built = project
+            .index
+            .services()
+            .filter(|(_, s)| s.build.is_some())
+            .filter_map(|(f, s)| {
+                let image = s.image.as_ref()?;
+                let r = resolve_image(project, f, &image.value, true)?;
+                Some((r.image.repository, (f, s)))
+            })
+            .collect();
         Stack {
             project,
             group,
             awaited,
+            built,
             by_name,
             definitions: RefCell::new(HashMap::new()),
             one_shot: RefCell::new(HashMap::new()),
@@ -283,6 +296,15 @@ impl<'a> Stack<'a> {
             .get(name)
             .is_some_and(|files| files.iter().any(|&f| self.applies(file, f)));
         awaited.then_some("another service waits for it to complete")
+    }
+
+    /// The service of `file`'s deployment that builds images of `repository` from source, if
+    /// one does: a service that only names such an image runs that build.
+    pub(crate) fn builder_of(&self, file: FileId, repository: &str) -> Option<Definition<'a>> {
+        self.built
+            .iter()
+            .find(|(r, (f, _))| r == repository && self.applies(file, *f))
+            .map(|(_, d)| *d)
     }
 
     /// Which long-running services of `file` follow a practice (`has`), for

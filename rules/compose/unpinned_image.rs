@@ -14,7 +14,8 @@ crate::declare_rule! {
     /// Variables are resolved from the `.env` Compose reads when the project has one. A digest
     /// (`@sha256:…`) or any tag with a version number is a pin.
     ///
-    /// Built images are [CMP012](CMP012.md)'s concern: the fix differs, a tag naming the commit.
+    /// Images the deployment builds are [CMP012](CMP012.md)'s concern, also where another
+    /// service runs them: the fix differs, a tag naming the commit.
     /// Only production and staging files are checked: demos, local stacks and installers that
     /// track upstream releases on purpose use floating tags, and a file of unknown environment
     /// does not say which it is.
@@ -80,7 +81,7 @@ impl Rule for UnpinnedImage {
                 continue;
             };
             let pin = resolved.image.pin();
-            if pin.is_pinned() {
+            if pin.is_pinned() || stack.builder_of(file, &resolved.image.repository).is_some() {
                 continue;
             }
             let literal = resolve_image(ctx.project, file, &image.value, false)

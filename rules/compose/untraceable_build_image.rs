@@ -1,6 +1,8 @@
 use std::collections::HashSet;
 
+use crate::parse::compose::Service;
 use crate::rule::{Ctx, Rule};
+use crate::source::{FileId, Span};
 
 use super::{resolve_image, Pin, Stack};
 
@@ -10,7 +12,8 @@ crate::declare_rule! {
     /// `image: app:latest`, an `image:` with no tag or a tag without a version (`app:prod`), a
     /// tag that falls back to one of these when a variable is unset (`app:${TAG:-latest}`), and,
     /// in production and staging files, a `build:` with no `image:` at all (Compose then names
-    /// the image `<project>-<service>:latest`).
+    /// the image `<project>-<service>:latest`). A service that builds nothing but runs the image
+    /// another service builds is judged the same way.
     ///
     /// Variables are resolved from the `.env` Compose reads when the project has one.
     /// `pull_policy: build`, which rebuilds on every `up`, is accepted in place of an `image:`.
@@ -62,12 +65,56 @@ crate::declare_rule! {
 
 const HELP: &str = "tag the image with the commit or release it is built from, and require the variable: `image: <registry>/<name>:${GIT_SHA:?}`";
 
+impl UntraceableBuildImage {
+    /// A service that builds nothing but runs the image another service builds
+    /// (`image: shop:latest` beside `build: .` + `image: shop:latest`).
+    fn check_runner(
+        &self,
+        ctx: &mut Ctx<'_>,
+        stack: &Stack<'_>,
+        file: FileId,
+        service: &Service,
+        seen: &mut HashSet<(FileId, Span)>,
+    ) {
+        let Some(image) = &service.image else { return };
+        let name = service.name.value.as_str();
+        if !stack.judged(ctx, file) || stack.any(file, name, |s| s.build.is_some()) {
+            return;
+        }
+        let Some(resolved) = resolve_image(ctx.project, file, &image.value, true) else {
+            return;
+        };
+        let Some((builder_file, builder)) = stack.builder_of(file, &resolved.image.repository)
+        else {
+            return;
+        };
+        let pin = resolved.image.pin();
+        let judged = stack.environment(file).is_deployed() || pin == Pin::Latest;
+        if pin.is_pinned() || !judged || !seen.insert((file, image.span)) {
+            return;
+        }
+        let builder_image = builder.image.as_ref().map_or(image.span, |i| i.span);
+        ctx.report(
+            file,
+            image.span,
+            format!(
+                "`{name}` runs `{}`, which `{}` builds from source: nothing tells which commit it holds",
+                resolved.display(),
+                builder.name.value
+            ),
+        )
+        .help(HELP)
+        .related(builder_file, builder_image, "built here");
+    }
+}
+
 impl Rule for UntraceableBuildImage {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let stack = Stack::new(ctx.project);
         let mut seen = HashSet::new();
         for (file, service) in ctx.project.index.services() {
             let Some(build) = &service.build else {
+                self.check_runner(ctx, &stack, file, service, &mut seen);
                 continue;
             };
             let env = stack.environment(file);
