@@ -1,5 +1,4 @@
-use super::{deployed_where, env_file, is_truthy, negate};
-use crate::diagnostic::{Applicability, Edit, Fix};
+use super::{deployed_where, env_file, flip_fix, is_truthy, negate};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -52,8 +51,7 @@ impl Rule for DebugEnabled {
             if !DEBUG_KEYS.contains(&entry.key.as_str()) || !is_truthy(&entry.value) {
                 continue;
             }
-            let written = file.source.slice(entry.content_span);
-            let replacement = negate(written);
+            let replacement = negate(file.source.slice(entry.content_span));
             let d = ctx
                 .report(
                     file.id,
@@ -64,16 +62,8 @@ impl Rule for DebugEnabled {
                     "set `{}={replacement}`: debug pages show settings, queries and code to anyone who triggers an error",
                     entry.key
                 ));
-            if replacement != written {
-                d.fix(Fix {
-                    message: format!("turn `{}` off", entry.key),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        file: file.id,
-                        span: entry.content_span,
-                        content: replacement,
-                    }],
-                });
+            if let Some(fix) = flip_fix(file, entry, format!("turn `{}` off", entry.key)) {
+                d.fix(fix);
             }
         }
     }

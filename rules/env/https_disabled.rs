@@ -1,5 +1,4 @@
-use super::{deployed_where, env_file, is_falsy, negate};
-use crate::diagnostic::{Applicability, Edit, Fix};
+use super::{deployed_where, env_file, flip_fix, is_falsy, negate};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -69,8 +68,7 @@ impl Rule for HttpsDisabled {
             if !is_falsy(&entry.value) {
                 continue;
             }
-            let written = file.source.slice(entry.content_span);
-            let replacement = negate(written);
+            let replacement = negate(file.source.slice(entry.content_span));
             let d = ctx
                 .report(
                     file.id,
@@ -81,16 +79,8 @@ impl Rule for HttpsDisabled {
                     "set `{}={replacement}`; if a proxy enforces HTTPS, suppress this with a comment saying so",
                     entry.key
                 ));
-            if replacement != written {
-                d.fix(Fix {
-                    message: format!("turn `{}` on", entry.key),
-                    applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        file: file.id,
-                        span: entry.content_span,
-                        content: replacement,
-                    }],
-                });
+            if let Some(fix) = flip_fix(file, entry, format!("turn `{}` on", entry.key)) {
+                d.fix(fix);
             }
         }
     }

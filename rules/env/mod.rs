@@ -5,10 +5,12 @@
 //! Syntax rules report the lexer's [`ProblemKind`]s that Compose accepts; what Compose refuses
 //! is already a parse error (`SHL001`).
 
+use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::kind::{Environment, FileKind};
 use crate::parse::dotenv::{Entry, EnvFile, Problem, ProblemKind};
 use crate::project::ParsedFile;
 use crate::rules::data::{is_placeholder, is_secret_name, url_has_password, words};
+use crate::source::Span;
 
 crate::family_rules! {
     placeholder_value => PlaceholderValue,
@@ -107,6 +109,41 @@ pub(crate) fn negate(value: &str) -> String {
     } else {
         flipped.to_string()
     }
+}
+
+/// A fix that writes the opposite truth value over a switch (`True` → `False`), or `None` when
+/// the value has no spelled-out opposite. Unsafe: it changes what the deployment does.
+pub(crate) fn flip_fix(file: &ParsedFile, entry: &Entry, message: String) -> Option<Fix> {
+    let written = file.source.slice(entry.content_span);
+    let replacement = negate(written);
+    (replacement != written).then(|| Fix {
+        message,
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit {
+            file: file.id,
+            span: entry.content_span,
+            content: replacement,
+        }],
+    })
+}
+
+/// A fix that double-quotes an unquoted value, which every loader then reads whole; `None` when
+/// the value holds `"` or `\`, which Compose decodes differently inside double quotes.
+pub(crate) fn quote_fix(file: &ParsedFile, entry: &Entry) -> Option<Fix> {
+    let span = entry.raw_value_span;
+    if file.source.slice(span).contains(['"', '\\']) {
+        return None;
+    }
+    let insert = |at: usize| Edit {
+        file: file.id,
+        span: Span::empty(at),
+        content: "\"".to_string(),
+    };
+    Some(Fix {
+        message: "quote the value".to_string(),
+        applicability: Applicability::Safe,
+        edits: vec![insert(span.start), insert(span.end)],
+    })
 }
 
 /// Whether the entry's key names a secret, or its value is a URL with a password in it.

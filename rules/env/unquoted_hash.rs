@@ -1,4 +1,4 @@
-use super::{entry_at, env_file, problems};
+use super::{entry_at, env_file, problems, quote_fix};
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::parse::dotenv::{ProblemKind, Quote};
 use crate::project::ParsedFile;
@@ -106,24 +106,8 @@ impl Rule for UnquotedHash {
                         format!("`#` in the unquoted value of `{key}`: some loaders cut the value here"),
                     )
                     .help("quote the value so that every loader keeps the `#`");
-                let value = file.source.slice(entry.raw_value_span);
-                if !value.contains(['"', '\\']) {
-                    d.fix(Fix {
-                        message: "quote the value".to_string(),
-                        applicability: Applicability::Safe,
-                        edits: vec![
-                            Edit {
-                                file: file.id,
-                                span: Span::empty(entry.raw_value_span.start),
-                                content: "\"".to_string(),
-                            },
-                            Edit {
-                                file: file.id,
-                                span: Span::empty(entry.raw_value_span.end),
-                                content: "\"".to_string(),
-                            },
-                        ],
-                    });
+                if let Some(fix) = quote_fix(file, entry) {
+                    d.fix(fix);
                 }
             }
         }

@@ -1,9 +1,7 @@
-use super::{entry_at, env_file, problems};
-use crate::diagnostic::{Applicability, Edit, Fix};
+use super::{entry_at, env_file, problems, quote_fix};
 use crate::parse::dotenv::ProblemKind;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
-use crate::source::Span;
 
 crate::declare_rule! {
     /// ## What it does
@@ -63,24 +61,8 @@ impl Rule for UnquotedWhitespace {
                     ),
                 )
                 .help("quote the value");
-            let value = file.source.slice(entry.raw_value_span);
-            if !value.contains(['"', '\\']) {
-                d.fix(Fix {
-                    message: "quote the value".to_string(),
-                    applicability: Applicability::Safe,
-                    edits: vec![
-                        Edit {
-                            file: file.id,
-                            span: Span::empty(entry.raw_value_span.start),
-                            content: "\"".to_string(),
-                        },
-                        Edit {
-                            file: file.id,
-                            span: Span::empty(entry.raw_value_span.end),
-                            content: "\"".to_string(),
-                        },
-                    ],
-                });
+            if let Some(fix) = quote_fix(file, entry) {
+                d.fix(fix);
             }
         }
     }
