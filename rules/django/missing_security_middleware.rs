@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports deployed settings whose `MIDDLEWARE` lacks Django's `SecurityMiddleware`
     /// (`security.W001`) or `XFrameOptionsMiddleware` (`security.W002`). Only a list shiplint
-    /// can read entirely is checked.
+    /// can read entirely is checked, and the second only for projects that serve pages (the
+    /// admin, sessions or messages installed): a JSON API has nothing to frame.
     ///
     /// Django's `security.W003` (no `CsrfViewMiddleware`) is not mirrored: the admin protects
     /// its own forms and Django REST framework enforces CSRF for session authentication
@@ -75,7 +76,12 @@ impl Rule for MissingSecurityMiddleware {
                         .help(format!("add \"{SECURITY_MIDDLEWARE}\" at the top of MIDDLEWARE")),
                     );
                 }
-                if !has(XFRAME_MIDDLEWARE) {
+                // Framing only matters for pages a browser renders: an API without the admin,
+                // sessions or messages serves none.
+                let pages = ["django.contrib.admin", "django.contrib.sessions", "django.contrib.messages"]
+                    .iter()
+                    .any(|app| leaf.has_app(app) != Some(false));
+                if !has(XFRAME_MIDDLEWARE) && pages {
                     out.push(
                         Finding::at(
                             o.span,
