@@ -4,6 +4,7 @@ use crate::rule::{Rule, RuleMeta};
 
 pub mod compose;
 pub mod data;
+pub mod django;
 pub mod env;
 pub mod pgbouncer;
 pub mod shiplint;
@@ -13,6 +14,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = Vec::new();
     rules.extend_from_slice(compose::RULES);
     rules.extend_from_slice(env::RULES);
+    rules.extend_from_slice(django::RULES);
     rules.extend_from_slice(pgbouncer::RULES);
     rules.extend_from_slice(shiplint::RULES);
     rules.sort_by_key(|r| r.meta().code);

@@ -34,7 +34,7 @@ crate::declare_rule! {
     /// answers before host validation, rather than opening every host.
     pub(crate) struct WildcardAllowedHosts {
         code: "ENV005",
-        name: "wildcard-allowed-hosts",
+        name: "wildcard-allowed-hosts-in-env-file",
         family: Env,
         severity: Error,
         scope: DEPLOYED,

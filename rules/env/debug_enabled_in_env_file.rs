@@ -34,7 +34,7 @@ crate::declare_rule! {
     /// Keep debugging on in development files (`.env.dev`, `.env.local`): they are not reported.
     pub(crate) struct DebugEnabled {
         code: "ENV004",
-        name: "debug-enabled",
+        name: "debug-enabled-in-env-file",
         family: Env,
         severity: Error,
         scope: DEPLOYED,
