@@ -4,6 +4,7 @@
 pub mod dockerfile;
 pub mod dotenv;
 pub mod interpolate;
+pub mod monitoring;
 pub mod pgbouncer;
 pub mod python;
 pub mod yaml;
