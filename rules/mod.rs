@@ -5,6 +5,7 @@ use crate::rule::{Rule, RuleMeta};
 pub mod compose;
 pub mod data;
 pub mod pgbouncer;
+pub mod prometheus;
 pub mod shiplint;
 
 /// Every rule, in code order.
@@ -12,6 +13,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = Vec::new();
     rules.extend_from_slice(compose::RULES);
     rules.extend_from_slice(pgbouncer::RULES);
+    rules.extend_from_slice(prometheus::RULES);
     rules.extend_from_slice(shiplint::RULES);
     rules.sort_by_key(|r| r.meta().code);
     rules
