@@ -2,6 +2,7 @@
 
 use crate::rule::{Rule, RuleMeta};
 
+pub mod alertmanager;
 pub mod compose;
 pub mod data;
 pub mod pgbouncer;
@@ -11,6 +12,7 @@ pub mod shiplint;
 /// Every rule, in code order.
 pub fn all() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = Vec::new();
+    rules.extend_from_slice(alertmanager::RULES);
     rules.extend_from_slice(compose::RULES);
     rules.extend_from_slice(pgbouncer::RULES);
     rules.extend_from_slice(prometheus::RULES);
