@@ -5,6 +5,7 @@ use crate::rule::{Rule, RuleMeta};
 pub mod alertmanager;
 pub mod compose;
 pub mod data;
+pub mod grafana;
 pub mod pgbouncer;
 pub mod prometheus;
 pub mod shiplint;
@@ -14,6 +15,7 @@ pub fn all() -> Vec<&'static dyn Rule> {
     let mut rules: Vec<&'static dyn Rule> = Vec::new();
     rules.extend_from_slice(alertmanager::RULES);
     rules.extend_from_slice(compose::RULES);
+    rules.extend_from_slice(grafana::RULES);
     rules.extend_from_slice(pgbouncer::RULES);
     rules.extend_from_slice(prometheus::RULES);
     rules.extend_from_slice(shiplint::RULES);
