@@ -9,8 +9,10 @@ crate::declare_rule! {
     /// Reports a scrape job that is commented out in `prometheus.yml`: `#` lines that read as
     /// a `scrape_configs` entry, with a `job_name` and what to scrape. Explanatory comments
     /// before it (`# Uncomment when the nginx exporter is deployed:`) are ignored; `#` lines
-    /// inside a block scalar are not comments and are never reported. A commented job with
-    /// the same name as a live one (a previous version kept for reference) is not reported.
+    /// inside a block scalar are not comments and are never reported. A commented entry
+    /// (`# - job_name: nginx`) counts where removing the `#` would make it a job again, inside
+    /// the live `scrape_configs` list; a commented job with the same name as a live one (a
+    /// previous version kept for reference) is not reported.
     ///
     /// ## Why it matters
     /// A commented-out job is a service that nobody monitors while the configuration looks

@@ -10,7 +10,8 @@ use super::{items_at, text_at, Text};
 use crate::parse::yaml::{CommentBlock, Node, NodeKind, YamlFile};
 use crate::source::Span;
 
-/// What a commented-out block holds.
+/// What a commented-out block holds. List entries (`# - job_name: nginx`, `# - alerts.yml`)
+/// count only where uncommenting them would put them in the live list they belong to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Commented<'a> {
     /// A `scrape_configs` entry.
@@ -32,35 +33,49 @@ pub struct CommentedConfig<'a> {
 /// The commented-out scrape jobs, alerting blocks and rule file lists of a Prometheus
 /// configuration, in source order.
 pub fn commented_prometheus(file: &YamlFile) -> Vec<CommentedConfig<'_>> {
-    let rule_files = rule_files_region(file);
+    let regions = Regions {
+        rule_files: region(file, "rule_files"),
+        scrape_configs: region(file, "scrape_configs"),
+    };
     let mut out = Vec::new();
     for block in file.comment_blocks() {
         let Some(tree) = &block.tree else { continue };
         for root in tree.documents() {
-            classify(block, root, rule_files, &mut out);
+            classify(block, root, regions, &mut out);
         }
     }
     out
 }
 
-/// Where commented entries would belong to a live `rule_files:` list: from the end of its key
-/// to the start of the next top-level key.
-fn rule_files_region(file: &YamlFile) -> Option<Span> {
+/// Where commented entries would belong to the live list at `key` (`rule_files`,
+/// `scrape_configs`): from the end of the key to the start of the next top-level key.
+fn region(file: &YamlFile, key: &str) -> Option<Span> {
     let root = file.documents().next()?;
     let entries = root.entries();
     let at = entries
         .iter()
-        .position(|(k, _)| k.kind() == NodeKind::Scalar && k.as_str() == Some("rule_files"))?;
+        .position(|(k, _)| k.kind() == NodeKind::Scalar && k.as_str() == Some(key))?;
     let end = entries
         .get(at + 1)
         .map_or(usize::MAX, |(k, _)| k.span().start);
     Some(Span::new(entries[at].0.span().end, end))
 }
 
+/// Where the lists of a live configuration are, for commented list entries.
+#[derive(Clone, Copy)]
+struct Regions {
+    rule_files: Option<Span>,
+    scrape_configs: Option<Span>,
+}
+
+fn inside(region: Span, block: Span) -> bool {
+    region.start <= block.start && block.end <= region.end
+}
+
 fn classify<'a>(
     block: &CommentBlock,
     root: Node<'a>,
-    rule_files: Option<Span>,
+    regions: Regions,
     out: &mut Vec<CommentedConfig<'a>>,
 ) {
     let span_of = |node: Node<'_>| lines_of(block, node.span());
@@ -69,6 +84,14 @@ fn classify<'a>(
             let items = root.items();
             let jobs: Vec<_> = items.iter().filter_map(|i| scrape_job(*i)).collect();
             if !jobs.is_empty() {
+                // `# - job_name:` entries outside the live `scrape_configs` list would not be
+                // jobs once uncommented: notes, not disabled configuration.
+                if regions
+                    .scrape_configs
+                    .is_some_and(|r| !inside(r, block.span))
+                {
+                    return;
+                }
                 for (node, name) in jobs {
                     out.push(CommentedConfig {
                         what: Commented::ScrapeJob { name },
@@ -81,8 +104,7 @@ fn classify<'a>(
             let strings: Vec<Text<'a>> = items.iter().filter_map(|i| Text::of(*i)).collect();
             if !strings.is_empty()
                 && strings.len() == items.len()
-                && rule_files
-                    .is_some_and(|r| r.start <= block.span.start && block.span.end <= r.end)
+                && regions.rule_files.is_some_and(|r| inside(r, block.span))
             {
                 out.push(CommentedConfig {
                     what: Commented::RuleFiles { entries: strings },
