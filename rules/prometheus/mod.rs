@@ -184,7 +184,6 @@ impl PathResolver for ConfigFolder {
 fn glob(path: &Path) -> Option<globset::GlobMatcher> {
     globset::GlobBuilder::new(&path.to_string_lossy())
         .literal_separator(true)
-        .backslash_escape(true)
         .build()
         .ok()
         .map(|g| g.compile_matcher())

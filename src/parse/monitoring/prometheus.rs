@@ -537,8 +537,13 @@ pub fn unknown_key_hint(section: &str, key: &str) -> Option<String> {
     }
     if section.starts_with("storage") || section == "top level" {
         if let Some((_, flag)) = FLAGS.iter().find(|(k, _)| *k == key) {
+            let also = if key.starts_with("retention") && section == "storage.tsdb" {
+                " (recent Prometheus 3 releases also read `retention:` with `time:` and `size:` here)"
+            } else {
+                ""
+            };
             return Some(format!(
-                "`{key}` is not a configuration key; it is the command-line flag `{flag}`"
+                "`{key}` is not a configuration key; it is the command-line flag `{flag}`{also}"
             ));
         }
     }
