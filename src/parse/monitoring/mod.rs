@@ -30,6 +30,7 @@ mod tests;
 
 use crate::parse::yaml::{Node, NodeKind};
 use crate::source::Span;
+use crate::text::edit_distance;
 
 pub use duration::{parse_duration, DurationError};
 
@@ -70,21 +71,6 @@ pub(crate) fn key_span(node: Node<'_>, key: &str) -> Option<Span> {
         .rev()
         .find(|(k, _)| k.kind() == NodeKind::Scalar && k.as_str() == Some(key))
         .map(|(k, _)| k.span())
-}
-
-/// Edit distance between two short names, for "did you mean" suggestions.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// The known name a misspelt `name` most likely means: the same name in other case or with `-`
