@@ -61,7 +61,11 @@ impl Rule for DuplicateReceiver {
         let mut seen: Vec<Text<'_>> = Vec::new();
         for r in &config.receivers {
             let Some(name) = r.name.filter(|n| !n.value.is_empty()) else {
-                let span = r.node.entries().first().map_or(r.node.span(), |(k, _)| k.span());
+                let span = r
+                    .node
+                    .entries()
+                    .first()
+                    .map_or(r.node.span(), |(k, _)| k.span());
                 ctx.report(
                     file.id,
                     span,

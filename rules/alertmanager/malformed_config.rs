@@ -101,12 +101,16 @@ impl Rule for MalformedAlertmanagerConfig {
                 continue;
             }
             for key in ["match", "match_re", "matchers"] {
-                let has = route.node.get(key).is_some_and(|m| !m.is_null() && (!m.entries().is_empty() || !m.items().is_empty()));
+                let has = route.node.get(key).is_some_and(|m| {
+                    !m.is_null() && (!m.entries().is_empty() || !m.items().is_empty())
+                });
                 if let (true, Some(span)) = (has, key_span(route.node, key)) {
                     ctx.report(
                         file.id,
                         span,
-                        format!("the root route has `{key}`; it must match every alert, and {REFUSES}"),
+                        format!(
+                            "the root route has `{key}`; it must match every alert, and {REFUSES}"
+                        ),
                     )
                     .help("move the matchers to a child route under `routes:`");
                 }
@@ -126,10 +130,17 @@ impl Rule for MalformedAlertmanagerConfig {
             for email in &r.email_configs {
                 let own = text_at(*email, "smarthost");
                 smarthosts.extend(own);
-                let at = email.entries().first().map_or(email.span(), |(k, _)| k.span());
+                let at = email
+                    .entries()
+                    .first()
+                    .map_or(email.span(), |(k, _)| k.span());
                 if text_at(*email, "to").is_none_or(|t| t.value.is_empty()) {
-                    ctx.report(file.id, at, format!("an email integration has no `to` address; {REFUSES}"))
-                        .help("add `to:` with the address to notify");
+                    ctx.report(
+                        file.id,
+                        at,
+                        format!("an email integration has no `to` address; {REFUSES}"),
+                    )
+                    .help("add `to:` with the address to notify");
                 }
                 if own.is_none() && global("smtp_smarthost").is_none() {
                     ctx.report(
@@ -156,7 +167,10 @@ impl Rule for MalformedAlertmanagerConfig {
                     host.span,
                     format!("SMTP smarthost `{}` has no port; {REFUSES}", host.value),
                 )
-                .help(format!("write it as `{}:587` (or the port your server uses)", host.value));
+                .help(format!(
+                    "write it as `{}:587` (or the port your server uses)",
+                    host.value
+                ));
             }
         }
     }

@@ -5,9 +5,27 @@ use crate::rule::{Ctx, Rule};
 
 /// Words in a receiver's name that say it drops alerts on purpose (`null`, `blackhole`).
 const DELIBERATE: &[&str] = &[
-    "null", "blackhole", "void", "devnull", "noop", "none", "nothing", "silence", "silenced",
-    "silent", "ignore", "ignored", "discard", "drop", "mute", "muted", "nowhere", "nobody",
-    "sink", "trash", "dummy",
+    "null",
+    "blackhole",
+    "void",
+    "devnull",
+    "noop",
+    "none",
+    "nothing",
+    "silence",
+    "silenced",
+    "silent",
+    "ignore",
+    "ignored",
+    "discard",
+    "drop",
+    "mute",
+    "muted",
+    "nowhere",
+    "nobody",
+    "sink",
+    "trash",
+    "dummy",
 ];
 
 fn deliberate(name: &str) -> bool {

@@ -96,7 +96,9 @@ impl Rule for UndefinedReceiver {
             );
             match names.first() {
                 Some(n) => d.help(format!("add a default receiver, such as `receiver: {n}`")),
-                None => d.help("define a receiver under `receivers:` and name it in `route.receiver`"),
+                None => {
+                    d.help("define a receiver under `receivers:` and name it in `route.receiver`")
+                }
             };
         }
         for route in &config.routes {
@@ -119,7 +121,11 @@ impl Rule for UndefinedReceiver {
                 None if names.is_empty() => d.help("define it under `receivers:`"),
                 None => d.help(format!(
                     "define it under `receivers:`, or use one of: {}",
-                    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )),
             };
         }

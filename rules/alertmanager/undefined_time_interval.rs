@@ -86,7 +86,9 @@ impl Rule for UndefinedTimeInterval {
                         ctx.report(
                             file.id,
                             t.span,
-                            format!("the root route has `{key}`; Alertmanager refuses to load the file"),
+                            format!(
+                                "the root route has `{key}`; Alertmanager refuses to load the file"
+                            ),
                         )
                         .help("set time intervals on child routes under `routes:`");
                         continue;

@@ -41,9 +41,14 @@ crate::declare_rule! {
 /// A pattern that matches any origin: `.*`, `^.*$`, `^https?://.*$`.
 fn matches_everything(pattern: &str) -> bool {
     let p = pattern.trim_start_matches('^').trim_end_matches('$');
-    let p = ["https?://", "(http|https)://", "(https|http)://", "http(s)?://"]
-        .iter()
-        .fold(p, |acc, prefix| acc.strip_prefix(prefix).unwrap_or(acc));
+    let p = [
+        "https?://",
+        "(http|https)://",
+        "(https|http)://",
+        "http(s)?://",
+    ]
+    .iter()
+    .fold(p, |acc, prefix| acc.strip_prefix(prefix).unwrap_or(acc));
     matches!(p, ".*" | ".+" | "(.*)" | "(.+)")
 }
 
@@ -62,7 +67,9 @@ impl Rule for CorsAllowsAllOrigins {
             let help = "list the front ends in CORS_ALLOWED_ORIGINS instead";
             let mut found = Vec::new();
             for name in ["CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL"] {
-                let Judged::Set(_, list) = leaf.judge(name) else { continue };
+                let Judged::Set(_, list) = leaf.judge(name) else {
+                    continue;
+                };
                 for o in list {
                     let message = if o.value.truthy() == Some(true) {
                         if o.uses_default() {
@@ -79,14 +86,22 @@ impl Rule for CorsAllowsAllOrigins {
                     } else {
                         continue;
                     };
-                    let span = if o.value.truthy() == Some(true) { o.span } else { o.expr.span };
+                    let span = if o.value.truthy() == Some(true) {
+                        o.span
+                    } else {
+                        o.expr.span
+                    };
                     found.push(Finding::at(span, message).help(help));
                 }
             }
             for name in ["CORS_ALLOWED_ORIGIN_REGEXES", "CORS_ORIGIN_REGEX_WHITELIST"] {
-                let Judged::Set(_, list) = leaf.judge(name) else { continue };
+                let Judged::Set(_, list) = leaf.judge(name) else {
+                    continue;
+                };
                 for o in list {
-                    let Some((items, _)) = string_items(&o.value) else { continue };
+                    let Some((items, _)) = string_items(&o.value) else {
+                        continue;
+                    };
                     for (pattern, span) in items {
                         if matches_everything(&pattern) {
                             let span = if o.uses_default() { o.span } else { span };

@@ -39,9 +39,18 @@ crate::declare_rule! {
 
 /// Django's backends that deliver nothing, by module.
 const UNDELIVERED: &[(&str, &str)] = &[
-    ("django.core.mail.backends.console", "prints every message to standard output"),
-    ("django.core.mail.backends.filebased", "writes every message to a file"),
-    ("django.core.mail.backends.locmem", "keeps every message in memory"),
+    (
+        "django.core.mail.backends.console",
+        "prints every message to standard output",
+    ),
+    (
+        "django.core.mail.backends.filebased",
+        "writes every message to a file",
+    ),
+    (
+        "django.core.mail.backends.locmem",
+        "keeps every message in memory",
+    ),
     ("django.core.mail.backends.dummy", "drops every message"),
 ];
 
@@ -53,7 +62,9 @@ impl Rule for EmailNotDelivered {
                 Judged::Default(_) => smtp = true,
                 Judged::Set(_, list) => {
                     for o in list {
-                        let Some(backend) = o.value.as_str() else { continue };
+                        let Some(backend) = o.value.as_str() else {
+                            continue;
+                        };
                         if backend.contains(".smtp.") {
                             smtp = true;
                         }
@@ -62,7 +73,11 @@ impl Rule for EmailNotDelivered {
                         else {
                             continue;
                         };
-                        let what = if o.uses_default() { "defaults to" } else { "is" };
+                        let what = if o.uses_default() {
+                            "defaults to"
+                        } else {
+                            "is"
+                        };
                         let name = backend.rsplit('.').nth(1).unwrap_or(backend);
                         out.push(
                             Finding::at(
@@ -73,8 +88,10 @@ impl Rule for EmailNotDelivered {
                                     o.when()
                                 ),
                             )
-                            .help("use the SMTP backend (or a provider's backend) with \
-                                   credentials from the environment"),
+                            .help(
+                                "use the SMTP backend (or a provider's backend) with \
+                                   credentials from the environment",
+                            ),
                         );
                     }
                 }
@@ -85,7 +102,9 @@ impl Rule for EmailNotDelivered {
             }
             if let Judged::Set(_, list) = leaf.judge("EMAIL_HOST") {
                 for o in list {
-                    let Some(host) = o.value.as_str() else { continue };
+                    let Some(host) = o.value.as_str() else {
+                        continue;
+                    };
                     if host.is_empty() || !is_placeholder_host(host) {
                         continue;
                     }

@@ -43,9 +43,7 @@ crate::declare_rule! {
 fn any_on(leaf: &crate::rules::django::Leaf, names: &[&str]) -> bool {
     names.iter().any(|n| match leaf.judge(n) {
         Judged::Default(_) => false,
-        Judged::Set(_, list) => list
-            .iter()
-            .any(|o| o.value.truthy() != Some(false)),
+        Judged::Set(_, list) => list.iter().any(|o| o.value.truthy() != Some(false)),
         Judged::Unknown => true,
     })
 }
@@ -68,12 +66,16 @@ impl Rule for EmptyCorsAllowedOrigins {
                 return;
             }
             for name in ["CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST"] {
-                let Judged::Set(_, list) = leaf.judge(name) else { continue };
+                let Judged::Set(_, list) = leaf.judge(name) else {
+                    continue;
+                };
                 for o in list {
                     if !o.uses_default() {
                         continue;
                     }
-                    let Some((items, other)) = string_items(&o.value) else { continue };
+                    let Some((items, other)) = string_items(&o.value) else {
+                        continue;
+                    };
                     if other || items.iter().any(|(i, _)| !i.trim().is_empty()) {
                         continue;
                     }
@@ -86,8 +88,10 @@ impl Rule for EmptyCorsAllowedOrigins {
                                 o.when()
                             ),
                         )
-                        .help("require the variable (no empty default), so that a deploy \
-                               without it fails at startup"),
+                        .help(
+                            "require the variable (no empty default), so that a deploy \
+                               without it fails at startup",
+                        ),
                     );
                 }
             }

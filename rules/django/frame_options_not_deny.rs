@@ -70,8 +70,10 @@ impl Rule for FrameOptionsNotDeny {
                             o.when()
                         ),
                     )
-                    .help("use \"DENY\" and allow framing per view with \
-                           @xframe_options_sameorigin where needed"),
+                    .help(
+                        "use \"DENY\" and allow framing per view with \
+                           @xframe_options_sameorigin where needed",
+                    ),
                 );
             }
         });

@@ -61,9 +61,13 @@ fn weakness(key: &str) -> Option<String> {
     unique.sort_unstable();
     unique.dedup();
     if key.starts_with(INSECURE_PREFIX) {
-        Some(format!("it carries the `{INSECURE_PREFIX}` prefix of a generated development key"))
+        Some(format!(
+            "it carries the `{INSECURE_PREFIX}` prefix of a generated development key"
+        ))
     } else if n < MIN_LENGTH {
-        Some(format!("it has {n} characters, fewer than Django's minimum of {MIN_LENGTH}"))
+        Some(format!(
+            "it has {n} characters, fewer than Django's minimum of {MIN_LENGTH}"
+        ))
     } else if unique.len() < MIN_UNIQUE {
         Some(format!(
             "it has {} distinct characters, fewer than Django's minimum of {MIN_UNIQUE}",
@@ -108,9 +112,13 @@ impl Rule for HardCodedSecretKey {
             }
             if let Judged::Set(_, outcomes) = leaf.judge("SECRET_KEY_FALLBACKS") {
                 for o in outcomes {
-                    let Some(items) = o.value.as_list() else { continue };
+                    let Some(items) = o.value.as_list() else {
+                        continue;
+                    };
                     for item in items {
-                        let Value::Str(key) = &item.value else { continue };
+                        let Value::Str(key) = &item.value else {
+                            continue;
+                        };
                         if key.is_empty() {
                             continue;
                         }

@@ -1,7 +1,5 @@
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{
-    check_leaves, require_on, show, Finding, Judged, SESSION_MIDDLEWARE,
-};
+use crate::rules::django::{check_leaves, require_on, show, Finding, Judged, SESSION_MIDDLEWARE};
 
 crate::declare_rule! {
     /// ## What it does

@@ -70,8 +70,10 @@ impl Rule for MissingProxySslHeader {
                          redirect forever"
                     ),
                 )
-                .help("set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and \
-                       have the proxy set that header");
+                .help(
+                    "set SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\") and \
+                       have the proxy set that header",
+                );
                 if let Some(s) = leaf.setting(proxy) {
                     finding = finding.related(s.name_span, "the application trusts proxy headers");
                 }

@@ -73,14 +73,20 @@ impl Rule for MissingSecurityMiddleware {
                             "MIDDLEWARE lacks SecurityMiddleware, so the SECURE_* settings \
                              (HTTPS redirect, HSTS, nosniff, referrer policy) have no effect",
                         )
-                        .help(format!("add \"{SECURITY_MIDDLEWARE}\" at the top of MIDDLEWARE")),
+                        .help(format!(
+                            "add \"{SECURITY_MIDDLEWARE}\" at the top of MIDDLEWARE"
+                        )),
                     );
                 }
                 // Framing only matters for pages a browser renders: an API without the admin,
                 // sessions or messages serves none.
-                let pages = ["django.contrib.admin", "django.contrib.sessions", "django.contrib.messages"]
-                    .iter()
-                    .any(|app| leaf.has_app(app) != Some(false));
+                let pages = [
+                    "django.contrib.admin",
+                    "django.contrib.sessions",
+                    "django.contrib.messages",
+                ]
+                .iter()
+                .any(|app| leaf.has_app(app) != Some(false));
                 if !has(XFRAME_MIDDLEWARE) && pages {
                     out.push(
                         Finding::at(

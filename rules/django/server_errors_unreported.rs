@@ -86,9 +86,9 @@ fn strings_name_tracker(v: &Value, depth: usize) -> bool {
     }
     match v {
         Value::Str(s) => names_tracker(s),
-        Value::List(items) | Value::Tuple(items) => {
-            items.iter().any(|i| strings_name_tracker(&i.value, depth + 1))
-        }
+        Value::List(items) | Value::Tuple(items) => items
+            .iter()
+            .any(|i| strings_name_tracker(&i.value, depth + 1)),
         Value::Dict(items) => items
             .iter()
             .any(|(_, val)| strings_name_tracker(&val.value, depth + 1)),
@@ -138,7 +138,9 @@ impl Rule for ServerErrorsUnreported {
                 ),
                 Judged::Set(_, list) => {
                     for o in list {
-                        let Some(items) = o.value.as_list() else { continue };
+                        let Some(items) = o.value.as_list() else {
+                            continue;
+                        };
                         if items.is_empty() {
                             out.push(
                                 Finding::at(
@@ -160,7 +162,11 @@ impl Rule for ServerErrorsUnreported {
                                 .is_some_and(|(_, host)| is_placeholder_host(host))
                         };
                         if addresses.iter().all(|a| a.is_some_and(placeholder)) {
-                            let span = if o.uses_default() { o.span } else { items[0].span };
+                            let span = if o.uses_default() {
+                                o.span
+                            } else {
+                                items[0].span
+                            };
                             out.push(
                                 Finding::at(
                                     span,

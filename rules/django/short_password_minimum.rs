@@ -54,7 +54,9 @@ impl Rule for ShortPasswordMinimum {
                 return;
             };
             for o in list {
-                let Some(items) = o.value.as_list() else { continue };
+                let Some(items) = o.value.as_list() else {
+                    continue;
+                };
                 if items.is_empty() {
                     continue;
                 }
@@ -88,7 +90,9 @@ impl Rule for ShortPasswordMinimum {
                              applies"
                                 .to_string()
                         } else {
-                            format!("the MinimumLengthValidator accepts passwords of {n} characters")
+                            format!(
+                                "the MinimumLengthValidator accepts passwords of {n} characters"
+                            )
                         };
                         out.push(
                             Finding::at(span, format!("{how}, under the floor of {FLOOR}"))

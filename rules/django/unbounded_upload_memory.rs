@@ -52,7 +52,9 @@ impl Rule for UnboundedUploadMemory {
                 "DATA_UPLOAD_MAX_NUMBER_FILES",
                 "FILE_UPLOAD_MAX_MEMORY_SIZE",
             ] {
-                let Judged::Set(_, list) = leaf.judge(name) else { continue };
+                let Judged::Set(_, list) = leaf.judge(name) else {
+                    continue;
+                };
                 for o in list {
                     let message = match &o.value {
                         Value::None if name != "FILE_UPLOAD_MAX_MEMORY_SIZE" => {

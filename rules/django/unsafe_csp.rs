@@ -113,8 +113,10 @@ fn judge(src: &Sources, nonce_added: bool, origin: &str, out: &mut Vec<Finding>)
                     src.directive, src.when
                 ),
             )
-            .help("remove 'unsafe-eval' and replace eval-based code (new Function, string \
-                   timers, template compilers in the browser)"),
+            .help(
+                "remove 'unsafe-eval' and replace eval-based code (new Function, string \
+                   timers, template compilers in the browser)",
+            ),
         );
     }
     let neutralised =
@@ -129,8 +131,10 @@ fn judge(src: &Sources, nonce_added: bool, origin: &str, out: &mut Vec<Finding>)
                     src.directive, src.when
                 ),
             )
-            .help("move inline scripts to files, or give the ones that must stay a nonce \
-                   (django-csp: CSP_INCLUDE_NONCE_IN = [\"script-src\"])"),
+            .help(
+                "move inline scripts to files, or give the ones that must stay a nonce \
+                   (django-csp: CSP_INCLUDE_NONCE_IN = [\"script-src\"])",
+            ),
         );
     }
 }
@@ -146,7 +150,11 @@ fn single(leaf: &Leaf, name: &str) -> Option<Outcome> {
 fn from_directives(o: &Outcome, map: &Value) -> Option<Sources> {
     for key in ["script-src", "default-src"] {
         if let Some(v) = map.dict_get(key) {
-            let directive = if key == "script-src" { "script-src" } else { "default-src" };
+            let directive = if key == "script-src" {
+                "script-src"
+            } else {
+                "default-src"
+            };
             let inner = Outcome {
                 span: if o.uses_default() { o.span } else { v.span },
                 ..o.clone()
@@ -214,7 +222,10 @@ fn header_strings<'v>(v: &'v Value, span: Span, out: &mut Vec<(&'v str, Span)>, 
 
 fn looks_like_policy(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    (lower.starts_with("default-src ") || lower.starts_with("script-src ") || lower.contains("; script-src ") || lower.contains(";script-src "))
+    (lower.starts_with("default-src ")
+        || lower.starts_with("script-src ")
+        || lower.contains("; script-src ")
+        || lower.contains(";script-src "))
         && lower.contains('\'')
 }
 
@@ -225,14 +236,14 @@ impl Rule for UnsafeCsp {
         check_leaves(ctx, |leaf, out| {
             // django-csp before 4.0: one setting per directive.
             let middleware = leaf.list_contains("MIDDLEWARE", "csp.middleware.CSPMiddleware");
-            let report_only = single(leaf, "CSP_REPORT_ONLY")
-                .is_some_and(|o| o.value.truthy() != Some(false));
+            let report_only =
+                single(leaf, "CSP_REPORT_ONLY").is_some_and(|o| o.value.truthy() != Some(false));
             if middleware != Some(false) && !report_only {
                 let nonce_in = single(leaf, "CSP_INCLUDE_NONCE_IN").map(|o| o.value);
                 let nonce_for = |d: &str| match &nonce_in {
-                    Some(Value::List(i) | Value::Tuple(i)) => {
-                        i.iter().any(|x| !matches!(x.value.as_str(), Some(s) if s != d))
-                    }
+                    Some(Value::List(i) | Value::Tuple(i)) => i
+                        .iter()
+                        .any(|x| !matches!(x.value.as_str(), Some(s) if s != d)),
                     Some(_) => true,
                     None => false,
                 };
@@ -249,7 +260,9 @@ impl Rule for UnsafeCsp {
             }
             // django-csp 4 and Django's SECURE_CSP: a dict of directives.
             for name in DJANGO_CSP {
-                let Some(o) = single(leaf, name) else { continue };
+                let Some(o) = single(leaf, name) else {
+                    continue;
+                };
                 let map = match name {
                     &"CONTENT_SECURITY_POLICY" => o.value.dict_get("DIRECTIVES").map(|d| &d.value),
                     _ => Some(&o.value),
@@ -266,7 +279,9 @@ impl Rule for UnsafeCsp {
                 {
                     continue;
                 }
-                let Some(o) = single(leaf, &s.name) else { continue };
+                let Some(o) = single(leaf, &s.name) else {
+                    continue;
+                };
                 let mut found = Vec::new();
                 let span = o.span;
                 header_strings(&o.value, span, &mut found, 0);

@@ -1,5 +1,5 @@
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{check_leaves, Judged, Finding, Outcome, SECURITY_MIDDLEWARE};
+use crate::rules::django::{check_leaves, Finding, Judged, Outcome, SECURITY_MIDDLEWARE};
 
 crate::declare_rule! {
     /// ## What it does
@@ -77,8 +77,10 @@ impl Rule for WeakHsts {
                             "SECURE_HSTS_PRELOAD is on without SECURE_HSTS_INCLUDE_SUBDOMAINS, so \
                              the preload list rejects the domain",
                         )
-                        .help("set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain \
-                               serves HTTPS, or drop the preload request"),
+                        .help(
+                            "set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain \
+                               serves HTTPS, or drop the preload request",
+                        ),
                     );
                 }
                 if let Some(n) = seconds.value.as_int().filter(|n| *n < PRELOAD_MIN_SECONDS) {
@@ -90,8 +92,10 @@ impl Rule for WeakHsts {
                                  requires, while SECURE_HSTS_PRELOAD is on"
                             ),
                         )
-                        .help("raise SECURE_HSTS_SECONDS to 31536000 before submitting the \
-                               domain for preloading"),
+                        .help(
+                            "raise SECURE_HSTS_SECONDS to 31536000 before submitting the \
+                               domain for preloading",
+                        ),
                     );
                 }
                 return;
@@ -103,8 +107,10 @@ impl Rule for WeakHsts {
                         "HSTS is on without SECURE_HSTS_INCLUDE_SUBDOMAINS, so subdomains can \
                          still be reached over plain HTTP",
                     )
-                    .help("set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain serves \
-                           HTTPS"),
+                    .help(
+                        "set SECURE_HSTS_INCLUDE_SUBDOMAINS = True once every subdomain serves \
+                           HTTPS",
+                    ),
                 );
             }
         });

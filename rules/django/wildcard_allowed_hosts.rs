@@ -51,7 +51,10 @@ impl Rule for WildcardAllowedHosts {
                     continue;
                 };
                 let (span, message) = if o.uses_default() {
-                    (o.span, format!("ALLOWED_HOSTS accepts any host{}", o.when()))
+                    (
+                        o.span,
+                        format!("ALLOWED_HOSTS accepts any host{}", o.when()),
+                    )
                 } else {
                     (*item_span, "ALLOWED_HOSTS accepts any host".to_string())
                 };

@@ -3,7 +3,9 @@ use crate::diagnostic::redact;
 use crate::kind::FileKind;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
-use crate::rules::data::{find_tokens, is_placeholder, is_secret_name, looks_random, url_password_range};
+use crate::rules::data::{
+    find_tokens, is_placeholder, is_secret_name, looks_random, url_password_range,
+};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -78,7 +80,11 @@ impl Rule for CommittedSecret {
                 } else {
                     entry.content_span
                 };
-                (&value[range], span, format!("the password in `{}`", entry.key))
+                (
+                    &value[range],
+                    span,
+                    format!("the password in `{}`", entry.key),
+                )
             } else {
                 continue;
             };
@@ -113,8 +119,10 @@ impl Rule for CommittedSecret {
 /// `ADMIN_PASSWORD_HASH`): random-looking by nature, and not usable to log in.
 fn names_a_digest(key: &str) -> bool {
     key.to_ascii_uppercase().split(['_', '-', '.']).any(|w| {
-        matches!(w, "HASH" | "HASHED" | "MD5" | "DIGEST" | "BCRYPT" | "CHECKSUM")
-            || (w.starts_with("SHA") && w[3..].bytes().all(|b| b.is_ascii_digit()))
+        matches!(
+            w,
+            "HASH" | "HASHED" | "MD5" | "DIGEST" | "BCRYPT" | "CHECKSUM"
+        ) || (w.starts_with("SHA") && w[3..].bytes().all(|b| b.is_ascii_digit()))
     })
 }
 

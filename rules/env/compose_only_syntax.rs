@@ -54,7 +54,9 @@ impl Rule for ComposeOnlySyntax {
                 ctx.report(
                     file.id,
                     p.span,
-                    format!("{what}: this line sets nothing, and loaders other than Compose reject it"),
+                    format!(
+                        "{what}: this line sets nothing, and loaders other than Compose reject it"
+                    ),
                 )
                 .help("write the variable's name, or delete the line");
                 continue;
@@ -70,7 +72,10 @@ impl Rule for ComposeOnlySyntax {
             ctx.report(
                 file.id,
                 p.span,
-                format!("`{}` is set with `:`, which only Compose accepts", entry.key),
+                format!(
+                    "`{}` is set with `:`, which only Compose accepts",
+                    entry.key
+                ),
             )
             .help(format!("write `{}=…`", entry.key))
             .fix(Fix {

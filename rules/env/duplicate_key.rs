@@ -44,9 +44,13 @@ impl Rule for DuplicateKey {
         }
         for (first, again) in env.duplicates() {
             let line = file.source.line_col(first.key_span.start).line;
-            let same = first.value == again.value && first.equals.is_some() == again.equals.is_some();
+            let same =
+                first.value == again.value && first.equals.is_some() == again.equals.is_some();
             let message = if same {
-                format!("`{}` is set again, to the same value as on line {line}", again.key)
+                format!(
+                    "`{}` is set again, to the same value as on line {line}",
+                    again.key
+                )
             } else if again.equals.is_none() {
                 format!(
                     "`{}` is listed again without a value; loaders disagree on whether line {line}'s value stays",

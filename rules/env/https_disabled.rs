@@ -5,13 +5,34 @@ use crate::rule::{Ctx, Rule};
 /// Switches that keep a Django site on HTTPS, as projects name them in env files, with what
 /// turning each off does.
 const SWITCHES: &[(&str, &str)] = &[
-    ("SSL_ENABLED", "the project's HTTPS settings are switched off"),
-    ("SECURE_SSL_REDIRECT", "plain-HTTP requests are served instead of redirected to HTTPS"),
-    ("DJANGO_SECURE_SSL_REDIRECT", "plain-HTTP requests are served instead of redirected to HTTPS"),
-    ("SESSION_COOKIE_SECURE", "the session cookie is also sent over plain HTTP"),
-    ("DJANGO_SESSION_COOKIE_SECURE", "the session cookie is also sent over plain HTTP"),
-    ("CSRF_COOKIE_SECURE", "the CSRF cookie is also sent over plain HTTP"),
-    ("DJANGO_CSRF_COOKIE_SECURE", "the CSRF cookie is also sent over plain HTTP"),
+    (
+        "SSL_ENABLED",
+        "the project's HTTPS settings are switched off",
+    ),
+    (
+        "SECURE_SSL_REDIRECT",
+        "plain-HTTP requests are served instead of redirected to HTTPS",
+    ),
+    (
+        "DJANGO_SECURE_SSL_REDIRECT",
+        "plain-HTTP requests are served instead of redirected to HTTPS",
+    ),
+    (
+        "SESSION_COOKIE_SECURE",
+        "the session cookie is also sent over plain HTTP",
+    ),
+    (
+        "DJANGO_SESSION_COOKIE_SECURE",
+        "the session cookie is also sent over plain HTTP",
+    ),
+    (
+        "CSRF_COOKIE_SECURE",
+        "the CSRF cookie is also sent over plain HTTP",
+    ),
+    (
+        "DJANGO_CSRF_COOKIE_SECURE",
+        "the CSRF cookie is also sent over plain HTTP",
+    ),
 ];
 
 crate::declare_rule! {

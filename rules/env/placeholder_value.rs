@@ -153,7 +153,8 @@ fn example_host(value: &str) -> Option<(std::ops::Range<usize>, String)> {
         let (host_at, rest) = match item.find("://") {
             Some(i) => {
                 let authority = &item[i + 3..];
-                let authority = &authority[..authority.find(['/', '?', '#']).unwrap_or(authority.len())];
+                let authority =
+                    &authority[..authority.find(['/', '?', '#']).unwrap_or(authority.len())];
                 let at = authority.rfind('@').map_or(0, |a| a + 1);
                 (i + 3 + at, &authority[at..])
             }

@@ -87,7 +87,12 @@ impl Rule for TemplateDrift {
             ) {
                 continue;
             }
-            let folder = file.source.path.parent().map(PathBuf::from).unwrap_or_default();
+            let folder = file
+                .source
+                .path
+                .parent()
+                .map(PathBuf::from)
+                .unwrap_or_default();
             groups
                 .entry((folder, subject(&name)))
                 .or_default()
@@ -118,7 +123,9 @@ fn check_template(ctx: &mut Ctx<'_>, lacking: &ParsedFile, members: &[&ParsedFil
     // Missing key → the members that set it, in file order, with their entry.
     let mut missing: Vec<(&str, Vec<Setter>)> = Vec::new();
     for other in members.iter().filter(|m| m.id != lacking.id) {
-        let Some(other_env) = env_file(other) else { continue };
+        let Some(other_env) = env_file(other) else {
+            continue;
+        };
         let theirs: BTreeSet<&str> = other_env.entries.iter().map(|e| e.key.as_str()).collect();
         let covered = theirs
             .iter()
@@ -143,12 +150,21 @@ fn check_template(ctx: &mut Ctx<'_>, lacking: &ParsedFile, members: &[&ParsedFil
     }
     for (key, setters) in missing {
         let (first, _, index) = setters[0];
-        let anchor = anchor(env, env_file(first).map_or(&[][..], |e| &e.entries[..index]));
-        let names: Vec<String> = setters.iter().map(|(f, _, _)| format!("`{}`", file_name(f))).collect();
+        let anchor = anchor(
+            env,
+            env_file(first).map_or(&[][..], |e| &e.entries[..index]),
+        );
+        let names: Vec<String> = setters
+            .iter()
+            .map(|(f, _, _)| format!("`{}`", file_name(f)))
+            .collect();
         let d = ctx.report(
             lacking.id,
             anchor,
-            format!("`{key}` is in {} but missing from this template", names.join(" and ")),
+            format!(
+                "`{key}` is in {} but missing from this template",
+                names.join(" and ")
+            ),
         );
         d.help(format!(
             "add `{key}` here, or a commented `# {key}=` line if this environment leaves it unset on purpose"

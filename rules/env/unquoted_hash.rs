@@ -103,7 +103,9 @@ impl Rule for UnquotedHash {
                     .report(
                         file.id,
                         p.span,
-                        format!("`#` in the unquoted value of `{key}`: some loaders cut the value here"),
+                        format!(
+                            "`#` in the unquoted value of `{key}`: some loaders cut the value here"
+                        ),
                     )
                     .help("quote the value so that every loader keeps the `#`");
                 if let Some(fix) = quote_fix(file, entry) {

@@ -111,11 +111,16 @@ mod tests {
 
     #[test]
     fn django_w009_limits() {
-        assert!(weakness("taiga-secret-key").unwrap().contains("16 characters"));
-        assert!(weakness(&"ab".repeat(30)).unwrap().contains("2 distinct"));
-        assert!(weakness(&format!("django-insecure-{}", "k8#mQ2v!Zr7@pL4x%Tn9&Wc3^bF6*hJ1(dS5)yG0-eR"))
+        assert!(weakness("taiga-secret-key")
             .unwrap()
-            .contains("development key"));
+            .contains("16 characters"));
+        assert!(weakness(&"ab".repeat(30)).unwrap().contains("2 distinct"));
+        assert!(weakness(&format!(
+            "django-insecure-{}",
+            "k8#mQ2v!Zr7@pL4x%Tn9&Wc3^bF6*hJ1(dS5)yG0-eR"
+        ))
+        .unwrap()
+        .contains("development key"));
         assert_eq!(
             weakness("k8#mQ2v!Zr7@pL4x%Tn9&Wc3^bF6*hJ1(dS5)yG0-eRq+Ua7=Mi"),
             None

@@ -76,7 +76,9 @@ impl Rule for UnknownDatasourceAccess {
                 ),
             );
             if meant.is_empty() {
-                diag.help("use `proxy` (through the Grafana server) or `direct` (from the browser)");
+                diag.help(
+                    "use `proxy` (through the Grafana server) or `direct` (from the browser)",
+                );
             } else {
                 diag.help(format!("write `access: {meant}`"));
             }

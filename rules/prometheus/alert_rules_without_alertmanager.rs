@@ -102,7 +102,9 @@ impl Rule for AlertRulesWithoutAlertmanager {
                 list.key,
                 format!("{what} loaded but {why}; the alerts notify nobody"),
             );
-            d.help("add an `alerting.alertmanagers` entry with the address of a deployed Alertmanager");
+            d.help(
+                "add an `alerting.alertmanagers` entry with the address of a deployed Alertmanager",
+            );
             for (f, alerts) in with_alerts.iter().take(3) {
                 d.related(f.id, alerts[0].span, "an alerting rule that is loaded");
             }

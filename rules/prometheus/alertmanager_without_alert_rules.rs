@@ -1,4 +1,6 @@
-use super::{alert_rules, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved};
+use super::{
+    alert_rules, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved,
+};
 use crate::kind::FileKind;
 use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::rule::{Ctx, Rule};
@@ -69,17 +71,26 @@ impl Rule for AlertmanagerWithoutAlertRules {
             let Some(alerting) = config.alerting.as_ref().filter(|_| config.sends_alerts()) else {
                 continue;
             };
-            let entries = config.rule_files.as_ref().map(|l| l.entries.as_slice()).unwrap_or_default();
+            let entries = config
+                .rule_files
+                .as_ref()
+                .map(|l| l.entries.as_slice())
+                .unwrap_or_default();
             let message = if entries.is_empty() {
                 "alerts go to an Alertmanager but no rule files are loaded; no alert can fire"
             } else {
                 // Only when every entry is known: a rule file shiplint cannot see may hold alerts.
                 let all_known = entries.iter().all(|e| {
-                    matches!(ConfigFolder.resolve(project, file, e.value), Resolved::Files(_))
+                    matches!(
+                        ConfigFolder.resolve(project, file, e.value),
+                        Resolved::Files(_)
+                    )
                 });
                 let loaded = loaded_rule_files(project, file, &config, &ConfigFolder);
                 if !all_known
-                    || loaded.iter().any(|f| f.source.kind != FileKind::PrometheusRules)
+                    || loaded
+                        .iter()
+                        .any(|f| f.source.kind != FileKind::PrometheusRules)
                     || loaded.iter().any(|f| !alert_rules(f).is_empty())
                 {
                     continue;

@@ -1,4 +1,6 @@
-use super::{guess_rule_files, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved};
+use super::{
+    guess_rule_files, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved,
+};
 use crate::kind::FileKind;
 use crate::parse::monitoring::commented::{commented_prometheus, Commented};
 use crate::parse::monitoring::prometheus::PrometheusConfig;
@@ -87,16 +89,22 @@ impl Rule for CommentedOutRuleFiles {
                     continue;
                 }
                 let what = match named.first() {
-                    Some(f) if named.len() == 1 => format!("the rules in {}", f.source.display_path),
+                    Some(f) if named.len() == 1 => {
+                        format!("the rules in {}", f.source.display_path)
+                    }
                     Some(_) => format!("the rules in {} files", named.len()),
                     None => "the rule files they name".to_string(),
                 };
                 let d = ctx.report(
                     file.id,
                     c.span,
-                    format!("`rule_files` entries are commented out; Prometheus does not load {what}"),
+                    format!(
+                        "`rule_files` entries are commented out; Prometheus does not load {what}"
+                    ),
                 );
-                d.help("uncomment them, with paths as Prometheus sees them (relative to this file)");
+                d.help(
+                    "uncomment them, with paths as Prometheus sees them (relative to this file)",
+                );
                 for f in named.iter().take(3) {
                     d.related(f.id, Span::empty(0), "not loaded");
                 }

@@ -79,14 +79,20 @@ impl Rule for InvalidRuleFile {
                     *span,
                     format!("unknown key `{key}` in a {section}; Prometheus refuses to load the rule file"),
                 );
-                if *section == "rule" && matches!(key.as_str(), "summary" | "description" | "runbook_url") {
-                    d.help(format!("`{key}` is an annotation: put it under `annotations:`"));
+                if *section == "rule"
+                    && matches!(key.as_str(), "summary" | "description" | "runbook_url")
+                {
+                    d.help(format!(
+                        "`{key}` is an annotation: put it under `annotations:`"
+                    ));
                 } else if *section == "rule" && key == "severity" {
                     d.help("`severity` is a label: put it under `labels:`");
                 } else if let Some(s) = suggestion {
                     d.help(format!("did you mean `{s}`?"));
                 } else {
-                    d.help(format!("remove it; see Prometheus's documentation of a {section}"));
+                    d.help(format!(
+                        "remove it; see Prometheus's documentation of a {section}"
+                    ));
                 }
                 continue;
             }

@@ -63,7 +63,10 @@ impl Rule for MissingRuleFile {
                 continue;
             };
             for e in &list.entries {
-                if !matches!(ConfigFolder.resolve(project, file, e.value), Resolved::Nothing) {
+                if !matches!(
+                    ConfigFolder.resolve(project, file, e.value),
+                    Resolved::Nothing
+                ) {
                     continue;
                 }
                 if found_elsewhere(project, e.value) {

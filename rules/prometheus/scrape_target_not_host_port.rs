@@ -104,7 +104,11 @@ impl Rule for ScrapeTargetNotHostPort {
             return;
         };
         for am in &alerting.alertmanagers {
-            if am.node.get("relabel_configs").is_some_and(|r| !r.items().is_empty()) {
+            if am
+                .node
+                .get("relabel_configs")
+                .is_some_and(|r| !r.items().is_empty())
+            {
                 continue;
             }
             for t in am.static_targets.iter().filter(|t| t.value.contains('/')) {
