@@ -199,6 +199,8 @@ mod tests {
             "JWT_TOKEN_LIFETIME",
             "SECRET_KEY_FILE",
             "PASSWORD_RESET_TIMEOUT",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }
