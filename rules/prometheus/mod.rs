@@ -166,10 +166,30 @@ impl PathResolver for ConfigFolder {
         let Some(matcher) = glob(&wanted) else {
             return Resolved::Unknown;
         };
-        let files: Vec<&ParsedFile> = project
-            .files()
-            .filter(|f| matcher.is_match(&f.source.path))
-            .collect();
+        // A plain path is one lookup; a glob in the last component only looks in its folder.
+        let text = wanted.to_string_lossy();
+        let files: Vec<&ParsedFile> = if !has_glob(&text) {
+            project
+                .index
+                .file_at(&wanted)
+                .map(|id| project.file(id))
+                .into_iter()
+                .collect()
+        } else {
+            match wanted.parent().filter(|p| !has_glob(&p.to_string_lossy())) {
+                Some(parent) => project
+                    .index
+                    .files_in_dir(parent)
+                    .iter()
+                    .map(|&id| project.file(id))
+                    .filter(|f| matcher.is_match(&f.source.path))
+                    .collect(),
+                None => project
+                    .files()
+                    .filter(|f| matcher.is_match(&f.source.path))
+                    .collect(),
+            }
+        };
         if !files.is_empty() {
             return Resolved::Files(files);
         }
@@ -297,5 +317,16 @@ pub(crate) fn found_elsewhere(project: &Project, written: &str) -> bool {
     else {
         return false;
     };
-    project.files().any(|f| matcher.is_match(&f.source.path))
+    // Without a glob only files of the same name can match.
+    match Path::new(written)
+        .file_name()
+        .filter(|n| !has_glob(&n.to_string_lossy()))
+    {
+        Some(name) => project
+            .index
+            .files_named(name)
+            .iter()
+            .any(|&id| matcher.is_match(&project.file(id).source.path)),
+        None => project.files().any(|f| matcher.is_match(&f.source.path)),
+    }
 }
