@@ -1,6 +1,5 @@
 use super::alertmanager_yaml;
 use crate::parse::monitoring::alertmanager::{unknown_key_hint, AlertmanagerConfig};
-use crate::parse::monitoring::schema::Violation;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -66,33 +65,13 @@ impl Rule for UnknownAlertmanagerKey {
         let Some(config) = AlertmanagerConfig::from_yaml(yaml) else {
             return;
         };
-        for v in config.violations(yaml) {
-            let Violation::UnknownKey {
-                key,
-                span,
-                section,
-                suggestion,
-            } = v
-            else {
-                continue;
-            };
-            let place = if section == "top level" {
-                "at the top level".to_string()
-            } else {
-                format!("in {section}")
-            };
-            let d = ctx.report(
-                file.id,
-                span,
-                format!("unknown key `{key}` {place}; Alertmanager refuses to load the file"),
-            );
-            match (unknown_key_hint(section, &key), suggestion) {
-                (Some(hint), _) => d.help(hint),
-                (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
-                (None, None) => d.help(format!(
-                    "remove it, or see the `{section}` section of Alertmanager's configuration reference"
-                )),
-            };
-        }
+        let violations = config.violations(yaml);
+        crate::rules::prometheus::report_unknown_keys(
+            ctx,
+            file.id,
+            violations,
+            "Alertmanager",
+            unknown_key_hint,
+        );
     }
 }

@@ -37,6 +37,45 @@ crate::family_rules! {
 }
 
 /// The YAML tree of a Prometheus configuration file.
+/// Reports each unknown key among `violations` of a file that `tool` (Prometheus or
+/// Alertmanager) refuses to load, with a section-specific hint or the closest known key.
+pub(crate) fn report_unknown_keys(
+    ctx: &mut crate::rule::Ctx<'_>,
+    file: FileId,
+    violations: Vec<Violation>,
+    tool: &str,
+    hint: fn(&str, &str) -> Option<String>,
+) {
+    for v in violations {
+        let Violation::UnknownKey {
+            key,
+            span,
+            section,
+            suggestion,
+        } = v
+        else {
+            continue;
+        };
+        let place = if section == "top level" {
+            "at the top level".to_string()
+        } else {
+            format!("in {section}")
+        };
+        let d = ctx.report(
+            file,
+            span,
+            format!("unknown key `{key}` {place}; {tool} refuses to load the file"),
+        );
+        match (hint(section, &key), suggestion) {
+            (Some(hint), _) => d.help(hint),
+            (None, Some(s)) => d.help(format!("did you mean `{s}`?")),
+            (None, None) => d.help(format!(
+                "remove it, or see the `{section}` section of {tool}'s configuration reference"
+            )),
+        };
+    }
+}
+
 pub(crate) fn prometheus_yaml(file: &ParsedFile) -> Option<&YamlFile> {
     if file.source.kind != FileKind::Prometheus {
         return None;
