@@ -9,6 +9,7 @@
 //! anchors at the configuration directory, a trailing `/` means everything below, and a glob
 //! that matches a directory matches every file below it.
 
+use crate::text::edit_distance;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -614,21 +615,6 @@ fn closest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> Option<
         .filter(|&(d, _)| d <= 2)
         .min_by_key(|&(d, _)| d)
         .map(|(_, c)| c)
-}
-
-/// Levenshtein distance, counting characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 fn table_to_toml(table: &dyn TableLike) -> toml::Table {

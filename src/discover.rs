@@ -295,7 +295,10 @@ fn could_be_sniffed(path: &Path) -> bool {
             || name.contains("grafana")
             || name.contains("datasource")
             || dirs.iter().any(|d| {
-                d.contains("prometheus") || d.contains("monitoring") || d.contains("grafana")
+                d.contains("prometheus")
+                    || d.contains("monitoring")
+                    || d.contains("grafana")
+                    || d.contains("alert")
             });
     }
     (name.starts_with("settings") || name.starts_with("diffsettings"))
@@ -308,13 +311,16 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
     if has_yaml_ext(&name) {
         let keys = top_level_keys(text);
         let has = |k: &str| keys.iter().any(|x| x == k);
-        if has("scrape_configs") || has("global") && !has("route") || has("rule_files") {
+        if has("scrape_configs")
+            || has("rule_files")
+            || (has("global") || has("alerting") || has("remote_write")) && !has("route")
+        {
             return Some(FileKind::Prometheus);
         }
         if has("route") && has("receivers") {
             return Some(FileKind::Alertmanager);
         }
-        if has("groups") {
+        if has("groups") && has_rule_entries(text) {
             return Some(FileKind::PrometheusRules);
         }
         if has("datasources") || has("deleteDatasources") {
@@ -338,6 +344,18 @@ pub fn sniff(path: &Path, text: &str) -> Option<FileKind> {
         return Some(FileKind::DjangoSettingsExport);
     }
     None
+}
+
+/// Whether a YAML text has the keys of Prometheus rules (`alert:`, `record:`, `expr:`) or an
+/// empty rule list: other tools also have `groups:` (documentation data, Grafana exports).
+fn has_rule_entries(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        let t = t.strip_prefix("- ").unwrap_or(t).trim_start();
+        ["alert:", "record:", "expr:", "rules: []"]
+            .iter()
+            .any(|k| t.starts_with(k))
+    })
 }
 
 /// Keys at column 0 of a YAML text (`key:` lines), without parsing it.
@@ -550,6 +568,44 @@ mod tests {
             Some(FileKind::DjangoSettingsExport)
         );
         assert_eq!(sniff(p, "foo: bar\n"), None);
+        assert_eq!(
+            sniff(p, "alerting:\n  alertmanagers: []\n"),
+            Some(FileKind::Prometheus)
+        );
+        assert_eq!(
+            sniff(p, "remote_write:\n  - url: http://x\n"),
+            Some(FileKind::Prometheus)
+        );
+    }
+
+    #[test]
+    fn groups_without_rules_are_not_rule_files() {
+        // samber/awesome-prometheus-alerts keeps its catalogue as `groups:` of services.
+        let p = Path::new("_data/rules.yml");
+        let catalogue = "groups:\n  - name: Basic\n    services:\n      - name: Prometheus\n        exporters:\n          - rules:\n              - name: Target missing\n                query: up == 0\n";
+        assert_eq!(sniff(p, catalogue), None);
+        assert_eq!(
+            sniff(p, "groups:\n  - name: r\n    rules:\n      - record: job:up:sum\n        expr: sum(up)\n"),
+            Some(FileKind::PrometheusRules)
+        );
+        assert_eq!(
+            sniff(p, "groups:\n  - name: rules\n    rules: []\n"),
+            Some(FileKind::PrometheusRules)
+        );
+    }
+
+    #[test]
+    fn alertmanager_and_rule_folders_are_sniffed() {
+        assert!(could_be_sniffed(Path::new("alertmanager/config.yml")));
+        assert!(could_be_sniffed(Path::new("deploy/alerts/node.yml")));
+        assert_eq!(
+            sniff(
+                Path::new("alertmanager/config.yml"),
+                "route:\n  receiver: ops\nreceivers:\n  - name: ops\n"
+            ),
+            Some(FileKind::Alertmanager)
+        );
+        assert!(!could_be_sniffed(Path::new("app/config.yml")));
     }
 
     #[test]

@@ -59,6 +59,11 @@ const VOLUMES_FROM_DEPTH: usize = 8;
 /// Cross-file facts of a project. Build it with [`build`].
 #[derive(Debug, Default)]
 pub struct Index {
+    /// Every file by normalized path, by folder and by file name, so that rules resolve a path
+    /// written in one file without scanning every other.
+    files_by_path: HashMap<PathBuf, FileId>,
+    files_by_dir: HashMap<PathBuf, Vec<FileId>>,
+    files_by_name: HashMap<std::ffi::OsString, Vec<FileId>>,
     composes: Vec<ComposeEntry>,
     compose_by_file: HashMap<FileId, usize>,
     compose_by_path: HashMap<PathBuf, FileId>,
@@ -233,6 +238,21 @@ pub fn build(files: &[ParsedFile]) -> Index {
     let mut index = Index::default();
     for f in files {
         let path = discover::normalize(&f.source.path);
+        index.files_by_path.insert(path.clone(), f.id);
+        if let Some(dir) = path.parent() {
+            index
+                .files_by_dir
+                .entry(dir.to_path_buf())
+                .or_default()
+                .push(f.id);
+        }
+        if let Some(name) = path.file_name() {
+            index
+                .files_by_name
+                .entry(name.to_os_string())
+                .or_default()
+                .push(f.id);
+        }
         match f.source.kind {
             FileKind::Dockerfile => {
                 index.dockerfiles.insert(path, f.id);
@@ -684,6 +704,23 @@ impl Index {
     }
 
     /// The env file or template at `path` (normalized before the lookup).
+    /// The project file at `path`, whatever its kind.
+    pub fn file_at(&self, path: &Path) -> Option<FileId> {
+        self.files_by_path.get(&discover::normalize(path)).copied()
+    }
+
+    /// The project files directly inside the folder `dir`.
+    pub fn files_in_dir(&self, dir: &Path) -> &[FileId] {
+        self.files_by_dir
+            .get(&discover::normalize(dir))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The project files with this file name, in any folder.
+    pub fn files_named(&self, name: &std::ffi::OsStr) -> &[FileId] {
+        self.files_by_name.get(name).map_or(&[], Vec::as_slice)
+    }
+
     pub fn env_file_at(&self, path: &Path) -> Option<FileId> {
         self.env_files.get(&discover::normalize(path)).copied()
     }

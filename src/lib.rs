@@ -17,6 +17,7 @@ pub mod source;
 pub mod suppress;
 #[cfg(test)]
 mod testing;
+pub mod text;
 
 #[path = "../rules/mod.rs"]
 pub mod rules;

@@ -86,7 +86,10 @@ impl Rule for FallbackSecret {
                 let what = if secret_name {
                     format!("`{}` falls back to a hard-coded value", expr.name)
                 } else {
-                    format!("`{}` falls back to a URL with a hard-coded password", expr.name)
+                    format!(
+                        "`{}` falls back to a URL with a hard-coded password",
+                        expr.name
+                    )
                 };
                 let span = located.file_span(expr.span);
                 let replacement = format!("${{{}:?{} is required}}", expr.name, expr.name);

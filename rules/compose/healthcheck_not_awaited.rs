@@ -112,9 +112,13 @@ impl Rule for HealthcheckNotAwaited {
                 // The image's own check counts when the project shows it: a `HEALTHCHECK` in
                 // the Dockerfile the service builds.
                 let built = if check.is_none() && !disabled {
-                    stack
-                        .built_stage(file, target)
-                        .and_then(|(df, stage)| stage.healthcheck.as_ref().filter(|h| !h.none).map(|h| (df, h.span)))
+                    stack.built_stage(file, target).and_then(|(df, stage)| {
+                        stage
+                            .healthcheck
+                            .as_ref()
+                            .filter(|h| !h.none)
+                            .map(|h| (df, h.span))
+                    })
                 } else {
                     None
                 };

@@ -113,18 +113,15 @@ fn known_ports() -> &'static [KnownPort] {
 /// What listens on `port` of a container running `repository` (`None` when unknown), if it
 /// is a service that must stay internal.
 fn internal_service(port: u16, repository: Option<&str>) -> Option<&'static KnownPort> {
-    known_ports()
-        .iter()
-        .filter(|k| k.port == port)
-        .find(|k| {
-            k.images.is_empty()
-                || repository.is_some_and(|r| {
-                    k.images.iter().any(|i| match i.strip_suffix('*') {
-                        Some(prefix) => r.starts_with(prefix),
-                        None => r == *i,
-                    })
+    known_ports().iter().filter(|k| k.port == port).find(|k| {
+        k.images.is_empty()
+            || repository.is_some_and(|r| {
+                k.images.iter().any(|i| match i.strip_suffix('*') {
+                    Some(prefix) => r.starts_with(prefix),
+                    None => r == *i,
                 })
-        })
+            })
+    })
 }
 
 impl Rule for InternalPortPublished {

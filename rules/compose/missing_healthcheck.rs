@@ -80,7 +80,10 @@ crate::declare_rule! {
 
 /// A health check that runs (not `disable: true`).
 fn checks_health(service: &Service) -> bool {
-    service.healthcheck.as_ref().is_some_and(|h| !h.is_disabled())
+    service
+        .healthcheck
+        .as_ref()
+        .is_some_and(|h| !h.is_disabled())
 }
 
 impl Rule for MissingHealthcheck {
@@ -126,11 +129,7 @@ impl Rule for MissingHealthcheck {
                 .help(help);
             if let Some(sibling) = evidence {
                 if let Some(h) = &sibling.healthcheck {
-                    d.related(
-                        file,
-                        h.span,
-                        format!("`{}` has one", sibling.name.value),
-                    );
+                    d.related(file, h.span, format!("`{}` has one", sibling.name.value));
                 }
             }
         }

@@ -96,7 +96,11 @@ impl Rule for MissingMemoryLimit {
                 )
                 .help("set `deploy.resources.limits.memory` (or `mem_limit`) above the service's normal peak");
             if let Some(sibling) = evidence {
-                d.related(file, sibling.name.span, format!("`{}` has one", sibling.name.value));
+                d.related(
+                    file,
+                    sibling.name.span,
+                    format!("`{}` has one", sibling.name.value),
+                );
             }
         }
     }

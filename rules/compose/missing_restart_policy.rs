@@ -91,11 +91,16 @@ impl Rule for MissingRestartPolicy {
                 .report(
                     file,
                     service.name.span,
-                    format!("`{name}` has no restart policy: after a crash or a reboot it stays down"),
+                    format!(
+                        "`{name}` has no restart policy: after a crash or a reboot it stays down"
+                    ),
                 )
                 .help("add `restart: unless-stopped` (or `deploy.restart_policy` under Swarm)");
             if let Some(sibling) = evidence {
-                let span = sibling.restart.as_ref().map_or(sibling.name.span, |r| r.span);
+                let span = sibling
+                    .restart
+                    .as_ref()
+                    .map_or(sibling.name.span, |r| r.span);
                 d.related(file, span, format!("`{}` has one", sibling.name.value));
             }
         }

@@ -97,7 +97,11 @@ fn selects_configuration(name: &str) -> bool {
 
 /// The variables a service sets, each with where it is set; `None` when an `env_file:` is
 /// outside the project, so the set is unknown.
-fn variables(stack: &Stack<'_>, file: FileId, name: &str) -> Option<HashMap<String, (FileId, Span)>> {
+fn variables(
+    stack: &Stack<'_>,
+    file: FileId,
+    name: &str,
+) -> Option<HashMap<String, (FileId, Span)>> {
     let index = &stack.project.index;
     let mut out = HashMap::new();
     for &(f, s) in stack.definitions(file, name).iter() {

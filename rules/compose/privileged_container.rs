@@ -68,7 +68,11 @@ impl Rule for PrivilegedContainer {
                 continue;
             }
             let name = service.name.value.as_str();
-            if let Some(flag) = service.privileged.as_ref().filter(|f| f.value == Some(true)) {
+            if let Some(flag) = service
+                .privileged
+                .as_ref()
+                .filter(|f| f.value == Some(true))
+            {
                 if seen.insert((file, flag.span)) {
                     ctx.report(
                         file,

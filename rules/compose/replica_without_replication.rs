@@ -201,7 +201,8 @@ impl Rule for ReplicaWithoutReplication {
                 let Some(primary) = primary else {
                     continue;
                 };
-                if stack.any(file, name, configures_replication) || may_configure(&stack, file, name)
+                if stack.any(file, name, configures_replication)
+                    || may_configure(&stack, file, name)
                 {
                     continue;
                 }

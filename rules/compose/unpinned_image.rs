@@ -86,7 +86,10 @@ impl Rule for UnpinnedImage {
             }
             let literal = resolve_image(ctx.project, file, &image.value, false)
                 .is_some_and(|r| r.image.pin() == pin);
-            found.insert((file, image.span), (resolved, literal, vec![name.to_string()]));
+            found.insert(
+                (file, image.span),
+                (resolved, literal, vec![name.to_string()]),
+            );
         }
         for ((file, span), (resolved, literal, services)) in found {
             let shown = resolved.display();

@@ -133,7 +133,10 @@ fn mentions_backup(text: &str) -> bool {
 fn is_backup_service(service: &Service) -> bool {
     mentions_backup(&service.name.value)
         || name_tokens(&service.name.value).any(|t| BACKUP_WORDS.contains(&t.as_str()))
-        || service.image.as_ref().is_some_and(|i| mentions_backup(&i.value))
+        || service
+            .image
+            .as_ref()
+            .is_some_and(|i| mentions_backup(&i.value))
         || command_words(service).iter().any(|w| mentions_backup(w))
 }
 
@@ -193,14 +196,15 @@ impl Rule for VolumeWithoutBackup {
                 if external {
                     continue;
                 }
-                let covered = match kind {
-                    Data::Database => !backups.is_empty(),
-                    Data::Files => backups.iter().any(|(f, s)| {
-                        index.mounts(*f, &s.name.value).iter().any(
-                            |m| matches!(&m.source, MountSource::Volume(v) if *v == volume),
-                        ) || !s.volumes_from.is_empty()
-                    }),
-                };
+                let covered =
+                    match kind {
+                        Data::Database => !backups.is_empty(),
+                        Data::Files => backups.iter().any(|(f, s)| {
+                            index.mounts(*f, &s.name.value).iter().any(
+                                |m| matches!(&m.source, MountSource::Volume(v) if *v == volume),
+                            ) || !s.volumes_from.is_empty()
+                        }),
+                    };
                 if covered {
                     continue;
                 }
@@ -223,9 +227,11 @@ impl Rule for VolumeWithoutBackup {
                 };
                 match declaration {
                     Some(span) => {
-                        ctx.report(file, span, message)
-                            .help(help)
-                            .related(file, mount_span, "mounted here");
+                        ctx.report(file, span, message).help(help).related(
+                            file,
+                            mount_span,
+                            "mounted here",
+                        );
                     }
                     None => {
                         ctx.report(file, mount_span, message).help(help);

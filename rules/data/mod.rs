@@ -109,7 +109,7 @@ fn placeholder_list() -> &'static [WordPattern] {
 }
 
 /// The value lower-cased and cut into words: runs of letters and runs of digits.
-fn words(value: &str) -> Vec<String> {
+pub(crate) fn words(value: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut current_is_digit = false;
@@ -199,6 +199,8 @@ mod tests {
             "JWT_TOKEN_LIFETIME",
             "SECRET_KEY_FILE",
             "PASSWORD_RESET_TIMEOUT",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
         ] {
             assert!(!is_secret_name(n), "{n}");
         }
@@ -483,5 +485,329 @@ mod url_tests {
         assert_eq!(url_password_range("postgres://app@db/app"), None);
         let u = "redis://:pw@redis:6379";
         assert_eq!(&u[url_password_range(u).unwrap()], "pw");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials in known formats, and values that look randomly generated
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN_FORMATS: &str = include_str!("token_formats.txt");
+
+/// A credential in a known provider's format, found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenMatch {
+    /// What it is: `AWS access key ID`, `Private key`, …
+    pub provider: &'static str,
+    /// The bytes to point at: the token, or a private key's `-----BEGIN … PRIVATE KEY-----`.
+    pub range: std::ops::Range<usize>,
+    /// The bytes never to show: the token, or a private key from its header to its footer.
+    pub secret: std::ops::Range<usize>,
+}
+
+fn token_formats() -> &'static [(&'static str, regex::Regex)] {
+    static LIST: OnceLock<Vec<(&'static str, regex::Regex)>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        TOKEN_FORMATS
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .map(|l| {
+                let (name, pattern) = l.split_once('\t').expect("name<TAB>pattern");
+                let re = regex::Regex::new(pattern.trim()).expect("valid token pattern");
+                (name.trim(), re)
+            })
+            .collect()
+    })
+}
+
+/// Every credential of a known format in `text` (`AKIA…`, `ghp_…`, `xoxb-…`, `sk_live_…`,
+/// `-----BEGIN PRIVATE KEY-----`, …; see `token_formats.txt`), in text order, leaving out
+/// obvious stand-ins: `AKIAIOSFODNN7EXAMPLE`, `ghp_xxxxxxxx…`, `AKIA0000000000000000`, a private
+/// key header with no key after it.
+pub fn find_tokens(text: &str) -> Vec<TokenMatch> {
+    let mut out = Vec::new();
+    for (provider, re) in token_formats() {
+        for m in re.find_iter(text) {
+            let next = text[m.end()..].chars().next();
+            if next.is_some_and(|c| c.is_ascii_alphanumeric()) {
+                continue;
+            }
+            let token = m.as_str();
+            if token.starts_with("-----BEGIN") {
+                if let Some(secret) = private_key_block(text, m.start(), m.end()) {
+                    out.push(TokenMatch {
+                        provider,
+                        range: m.range(),
+                        secret,
+                    });
+                }
+                continue;
+            }
+            if is_stand_in_token(token) {
+                continue;
+            }
+            out.push(TokenMatch {
+                provider,
+                range: m.range(),
+                secret: m.range(),
+            });
+        }
+    }
+    out.sort_by_key(|t| (t.range.start, t.range.end));
+    out.dedup_by(|a, b| a.range.start < b.range.end);
+    out
+}
+
+/// A private key from its header to the end of its footer (or of the text), when a key follows
+/// the header: at least 64 base64 characters before the footer. Documentation shows the header
+/// alone, or `...` in place of the key.
+fn private_key_block(
+    text: &str,
+    start: usize,
+    header_end: usize,
+) -> Option<std::ops::Range<usize>> {
+    let rest = &text[header_end..];
+    let (body, end) = match rest.find("-----END") {
+        Some(at) => {
+            let footer = &rest[at..];
+            let close = footer[8..]
+                .find("-----")
+                .map_or(footer.len(), |i| i + 8 + 5);
+            (&rest[..at], header_end + at + close)
+        }
+        None => (rest, text.len()),
+    };
+    let key_chars = body
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '/'))
+        .count();
+    (key_chars >= 64 && !is_placeholder(body)).then_some(start..end)
+}
+
+/// A token of the right shape that is clearly not a real credential.
+fn is_stand_in_token(token: &str) -> bool {
+    let distinct = token
+        .chars()
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    token.to_ascii_uppercase().contains("EXAMPLE")
+        || is_placeholder(token)
+        || distinct < 8
+        || has_ordered_run(token, 6)
+}
+
+/// Whether `s` holds `len` characters in a row that count up or down one by one: `123456`,
+/// `abcdef`, `987654`. Almost never by chance in a generated value; typical of made-up ones.
+fn has_ordered_run(s: &str, len: usize) -> bool {
+    let b = s.as_bytes();
+    let mut up = 1;
+    let mut down = 1;
+    for w in b.windows(2) {
+        let (x, y) = (w[0], w[1]);
+        let same_class = x.is_ascii_alphanumeric()
+            && y.is_ascii_alphanumeric()
+            && x.is_ascii_digit() == y.is_ascii_digit();
+        up = if same_class && y == x.wrapping_add(1) {
+            up + 1
+        } else {
+            1
+        };
+        down = if same_class && y.wrapping_add(1) == x {
+            down + 1
+        } else {
+            1
+        };
+        if up >= len || down >= len {
+            return true;
+        }
+    }
+    false
+}
+
+/// Shannon entropy of the characters of `s`, in bits per character.
+pub(crate) fn shannon_entropy(s: &str) -> f64 {
+    let mut counts: std::collections::HashMap<char, usize> = std::collections::HashMap::new();
+    let mut n = 0usize;
+    for c in s.chars() {
+        *counts.entry(c).or_default() += 1;
+        n += 1;
+    }
+    if n == 0 {
+        return 0.0;
+    }
+    counts
+        .values()
+        .map(|&k| {
+            let p = k as f64 / n as f64;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// The fewest characters a value must have to be judged randomly generated.
+pub(crate) const RANDOM_MIN_LEN: usize = 12;
+/// The least Shannon entropy, in bits per character, of a randomly generated value. Random hex
+/// of 12+ characters has about 3.4 or more, base64 4+; made-up words mostly fall below 3.
+pub(crate) const RANDOM_MIN_ENTROPY: f64 = 3.0;
+
+/// Whether a value looks randomly generated, as real secrets are and made-up ones are not:
+/// at least [`RANDOM_MIN_LEN`] characters with no blank, two or more of lowercase, uppercase and
+/// digits, at least [`RANDOM_MIN_ENTROPY`] bits per character, mostly not words (`ThisIsMyPassword2024`,
+/// `postgres_password`), no counting run (`123456`, `abcdef`). `J5brHrAXFLQSif0K`, Django's
+/// generated keys, random hex and UUIDs are; `taiga-secret-key`, `supersecret` are not.
+pub fn looks_random(value: &str) -> bool {
+    let n = value.chars().count();
+    if n < RANDOM_MIN_LEN || value.chars().any(char::is_whitespace) {
+        return false;
+    }
+    let classes = [
+        value.chars().any(|c| c.is_ascii_lowercase()),
+        value.chars().any(|c| c.is_ascii_uppercase()),
+        value.chars().any(|c| c.is_ascii_digit()),
+    ];
+    if classes.iter().filter(|&&c| c).count() < 2 {
+        return false;
+    }
+    if shannon_entropy(value) < RANDOM_MIN_ENTROPY || has_ordered_run(value, 5) {
+        return false;
+    }
+    // Characters inside word-like runs: `Password`, `secret`, `obcms` (letters with vowels).
+    let mut in_words = 0;
+    let mut run = String::new();
+    let flush = |run: &mut String, in_words: &mut usize| {
+        let len = run.chars().count();
+        let vowels = run.chars().filter(|c| "aeiouyAEIOUY".contains(*c)).count();
+        if len >= 4 && vowels * 5 >= len {
+            *in_words += len;
+        }
+        run.clear();
+    };
+    for c in value.chars() {
+        // A word is a lowercase run, optionally capitalised: `Secure` in `MySecurePass`.
+        let starts_word = c.is_ascii_uppercase();
+        if c.is_ascii_lowercase() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut in_words);
+            if starts_word {
+                run.push(c);
+            }
+        }
+    }
+    flush(&mut run, &mut in_words);
+    in_words * 2 < n
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    fn providers(text: &str) -> Vec<&'static str> {
+        find_tokens(text).into_iter().map(|t| t.provider).collect()
+    }
+
+    #[test]
+    fn every_token_format_is_a_valid_pattern() {
+        assert!(token_formats().len() >= 10);
+    }
+
+    #[test]
+    fn known_formats_are_found_anywhere_in_a_text() {
+        let cases = [
+            ("AWS_ACCESS_KEY_ID=AKIAZ7Q3N5V2KDRT4WLM", "AWS access key ID"),
+            (
+                "# token: ghp_R8kq2ZJmW4nT7vXc9LbP3yHs6dFg1aEo5QuK",
+                "GitHub personal access token",
+            ),
+            (
+                "X=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",
+                "GitHub fine-grained personal access token",
+            ),
+            (
+                "SLACK_BOT_TOKEN=xoxb-2918374650-4820193847561-Qw7Er9Ty2Ui4Op6As8Df0Gh1",
+                "Slack token",
+            ),
+            (
+                "MAPS=AIzaSyB3kQ9vX7mN2pL5wR8tY1uJ4hG6fD0sA-c",
+                "Google API key",
+            ),
+            (
+                "STRIPE_SECRET_KEY=\"sk_live_51H8qZpK2mN7vX4tR9wY3cL6b\"",
+                "Stripe secret key",
+            ),
+        ];
+        for (text, provider) in cases {
+            assert_eq!(providers(text), [provider], "{text}");
+        }
+    }
+
+    #[test]
+    fn stand_ins_are_not_tokens() {
+        for text in [
+            "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+            "AWS_ACCESS_KEY_ID=AKIAXXXXXXXXXXXXXXXX",
+            "AWS_ACCESS_KEY_ID=AKIA0000000000000000",
+            "GITHUB_TOKEN=ghp_123456789012345678901234567890123456",
+            "GITHUB_TOKEN=ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "STRIPE=sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
+            "STRIPE=sk_test_51H8qZpK2mN7vX4tR9wY3cL6b",
+            "AKIAZ7Q3N5V2KDRT4WLMQ",
+            "KEY=\"-----BEGIN PRIVATE KEY-----\\n...\\n-----END PRIVATE KEY-----\"",
+        ] {
+            assert!(providers(text).is_empty(), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_private_key_is_masked_from_header_to_footer() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvuNMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ";
+        let text = format!(
+            "TLS_KEY=\"-----BEGIN RSA PRIVATE KEY-----\\n{body}\\n-----END RSA PRIVATE KEY-----\"\nB=1\n"
+        );
+        let found = find_tokens(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            &text[found[0].range.clone()],
+            "-----BEGIN RSA PRIVATE KEY-----"
+        );
+        assert!(text[found[0].secret.clone()].ends_with("-----END RSA PRIVATE KEY-----"));
+    }
+
+    #[test]
+    fn generated_values_look_random() {
+        for v in [
+            "J5brHrAXFLQSif0K",
+            "t4Ph722qJ5QHeQ1qfu36",
+            "r(m)9nLGnz$(_q3N4z1k(EFsMCjjjzx08x9VhNVcfd%6RF#r!6DE@+V5Zk2X",
+            "550e8400-e29b-41d4-a716-446655440000",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzQ8k2Lm4Np",
+            "k8#2mf!x9q@7zw$4vb",
+        ] {
+            assert!(looks_random(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn made_up_values_do_not_look_random() {
+        for v in [
+            "taiga-secret-key",
+            "supersecret",
+            "my-super-secret-password",
+            "correct horse battery staple",
+            "prod-secret-key-change-it",
+            "postgres_password",
+            "outgoing_email_password",
+            "MySecurePass123obcms_user",
+            "ThisIsMyPassword2024",
+            "Password123456789",
+            "0123456789abcdef0123456789abcdef",
+            "dev-secret-key-not-for-production",
+            "H733Kd",
+            "/run/secrets/db_password",
+            "12345678901234567890",
+        ] {
+            assert!(!looks_random(v), "{v}");
+        }
     }
 }

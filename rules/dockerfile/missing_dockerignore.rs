@@ -1,8 +1,8 @@
 use std::path::Path;
 
 use crate::discover;
-use crate::kind::FileKind;
 use crate::index::ServiceInfo;
+use crate::kind::FileKind;
 use crate::project::{ParsedFile, Project};
 use crate::rule::{Ctx, Rule};
 

@@ -4,6 +4,8 @@
 
 use std::path::{Component, Path};
 
+pub(crate) use crate::text::edit_distance;
+
 use crate::diagnostic::Diagnostic;
 use crate::kind::FileKind;
 use crate::parse::pgbouncer::{
@@ -437,21 +439,6 @@ pub(crate) fn loaded_users(list: &Userlist) -> Vec<&UserEntry> {
         .filter(|(i, e)| last[e.user.as_str()] == *i)
         .map(|(_, e)| *e)
         .collect()
-}
-
-/// Edit distance, for "did you mean" suggestions among a few names.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 #[cfg(test)]

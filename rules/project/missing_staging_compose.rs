@@ -64,12 +64,13 @@ impl Rule for MissingStagingCompose {
                 FileKind::DjangoSettingsSource | FileKind::Env => {
                     f.source.environment == Environment::Staging
                 }
-                FileKind::EnvTemplate => f
-                    .source
-                    .path
-                    .file_name()
-                    .and_then(|n| discover::template_target(&n.to_string_lossy()))
-                    == Some(Environment::Staging),
+                FileKind::EnvTemplate => {
+                    f.source
+                        .path
+                        .file_name()
+                        .and_then(|n| discover::template_target(&n.to_string_lossy()))
+                        == Some(Environment::Staging)
+                }
                 _ => false,
             })
             .collect();

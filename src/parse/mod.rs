@@ -5,6 +5,7 @@ pub mod compose;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod interpolate;
+pub mod monitoring;
 pub mod pgbouncer;
 pub mod python;
 pub mod yaml;

@@ -15,6 +15,7 @@
 
 use super::ParseIssue;
 use crate::source::Span;
+use crate::text::edit_distance;
 
 // ---------------------------------------------------------------------------------------------
 // userlist.txt
@@ -837,20 +838,6 @@ pub fn closest_setting(name: &str) -> Option<&'static str> {
         .filter(|(d, _)| *d <= 3)
         .min_by_key(|(d, _)| *d)
         .map(|(_, n)| n)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let sub = prev[j] + usize::from(ca != *cb);
-            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Checks a raw value against its type the way PgBouncer would read it. The error says what

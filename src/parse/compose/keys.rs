@@ -2,6 +2,8 @@
 //! `schema/compose-spec.json` of compose-spec/compose-spec, each with the YAML shapes its value
 //! may take. Every mapping also accepts `x-` extension keys.
 
+use crate::text::edit_distance;
+
 /// The shapes a value may take. Null is always accepted: Compose reads it as "not set".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Shape(u8);
@@ -318,19 +320,4 @@ pub(super) fn closest(known: &'static [(&'static str, Shape)], key: &str) -> Opt
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, k)| k)
-}
-
-/// Levenshtein distance, counting characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }

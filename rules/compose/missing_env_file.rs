@@ -1,0 +1,191 @@
+use std::collections::HashSet;
+use std::path::Path;
+
+use crate::discover;
+use crate::project::Project;
+use crate::rule::{Ctx, Rule};
+use crate::source::{FileId, Span};
+
+use super::{exists, folder_of, Gitignores};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports an `env_file:` of a service, or of an `include:` entry, naming a file that does
+    /// not exist, unless the entry says `required: false`.
+    ///
+    /// A missing file that `.gitignore` lists is not reported: it is one each installation
+    /// creates at deploy time, typically from a template. When an env template such as
+    /// `.env.example` exists beside a missing file that is not gitignored, that workflow is
+    /// probably meant too: the finding is one severity step lower and its help says to
+    /// gitignore the file.
+    ///
+    /// ## Why it matters
+    /// Compose refuses to start the project when a required env file is missing, so the
+    /// deploy fails on the server, often on a fresh one where nobody remembered to create it.
+    /// A file that is neither in the repository nor gitignored has usually been renamed or
+    /// moved without updating the Compose file; or it is created from a template on each server
+    /// and, not being gitignored, will one day be committed with its secrets.
+    ///
+    /// ## Example
+    /// ```yaml title="docker-compose.prod.yml"
+    /// services:
+    ///   app:
+    ///     image: registry.example.org/app:1.4.2
+    ///     env_file: env/app.env
+    /// ```
+    ///
+    /// ## How to fix
+    /// Point at the file that exists, gitignore the file if each installation creates it,
+    /// or mark it optional when the service runs without it:
+    /// ```yaml title="docker-compose.prod.yml"
+    /// services:
+    ///   app:
+    ///     image: registry.example.org/app:1.4.2
+    ///     env_file:
+    ///       - path: env/app.env
+    ///         required: false
+    /// ```
+    pub(crate) struct MissingEnvFile {
+        code: "CMP006",
+        name: "missing-env-file",
+        family: Compose,
+        severity: Error,
+        scope: ALL,
+    }
+}
+
+impl Rule for MissingEnvFile {
+    fn check_project(&self, ctx: &mut Ctx<'_>) {
+        let project = ctx.project;
+        let index = &project.index;
+        let mut gitignores = Gitignores::default();
+        let mut seen: HashSet<(FileId, Span)> = HashSet::new();
+        let mut missing = |ctx: &mut Ctx<'_>,
+                           file: FileId,
+                           written: &str,
+                           span: Span,
+                           path: &Path,
+                           user: String,
+                           optional: bool| {
+            if exists(path)
+                || !ctx.applies_to(project.file(file).source.environment)
+                || !seen.insert((file, span))
+                || gitignores.ignored(path, &project.root)
+            {
+                return;
+            }
+            let d = ctx.report(
+                file,
+                span,
+                format!("the env file `{written}` does not exist: Compose refuses to start {user} without it"),
+            );
+            let or_optional = if optional {
+                ", or mark the entry `required: false` if the service runs without it"
+            } else {
+                ""
+            };
+            match template_for(project, path) {
+                // Ex) `.env` with `.env.example` beside it: each installation is meant to
+                // create it, and only the missing `.gitignore` entry says otherwise.
+                Some(template) => {
+                    let lower = d.severity.lower();
+                    d.severity(lower).help(format!(
+                        "create `{written}` from `{}` on each installation and list it in .gitignore so that it is never committed{or_optional}",
+                        project.file(template).source.display_path
+                    ));
+                }
+                None => {
+                    d.help(format!("fix the path or add the file{or_optional}"));
+                }
+            }
+        };
+        for info in index.service_infos() {
+            for env in &info.env_files {
+                let (Some(path), None) = (&env.path, env.file) else {
+                    continue;
+                };
+                if !env.reference.required {
+                    continue;
+                }
+                missing(
+                    ctx,
+                    info.file,
+                    &env.reference.path.value,
+                    env.reference.path.span,
+                    path,
+                    format!("`{}`", info.name),
+                    true,
+                );
+            }
+        }
+        for entry in index.compose_files() {
+            let dir = folder_of(&project.file(entry.file).source.path);
+            for include in &entry.model.include {
+                for env in &include.env_files {
+                    if env.value.contains('$') {
+                        continue;
+                    }
+                    let path = discover::normalize(&dir.join(&env.value));
+                    if index.env_file_at(&path).is_some() {
+                        continue;
+                    }
+                    missing(
+                        ctx,
+                        entry.file,
+                        &env.value,
+                        env.span,
+                        &path,
+                        "the included services".to_string(),
+                        false,
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// An env template beside `missing` that it would be created from: `.env.example` or
+/// `env.sample` for `.env`, `app.env.example` for `app.env`.
+fn template_for(project: &Project, missing: &Path) -> Option<FileId> {
+    let dir = missing.parent()?;
+    let name = template_stem(&missing.file_name()?.to_string_lossy());
+    project.index.env_templates().iter().copied().find(|&t| {
+        let path = discover::normalize(&project.file(t).source.path);
+        path.parent() == Some(dir)
+            && path
+                .file_name()
+                .is_some_and(|n| template_stem(&n.to_string_lossy()) == name)
+    })
+}
+
+/// A file name without template markers and leading dots: `.env.example`, `env.sample` and
+/// `.env` are all `env`.
+fn template_stem(name: &str) -> String {
+    let mut stem = name.to_ascii_lowercase();
+    for marker in ["example", "sample", "template", "dist", "tpl"] {
+        for sep in ['.', '-', '_'] {
+            stem = stem.replace(&format!("{sep}{marker}"), "");
+        }
+        if let Some(rest) = stem.strip_prefix(&format!("{marker}.")) {
+            stem = rest.to_string();
+        }
+    }
+    stem.trim_start_matches('.').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::template_stem;
+
+    #[test]
+    fn template_stems_match_the_file_they_are_a_template_of() {
+        assert_eq!(template_stem(".env.example"), template_stem(".env"));
+        assert_eq!(template_stem("env.sample"), template_stem(".env"));
+        assert_eq!(template_stem("app.env.dist"), template_stem("app.env"));
+        assert_eq!(template_stem("example.env"), "env");
+        assert_ne!(
+            template_stem(".env.production.example"),
+            template_stem(".env")
+        );
+    }
+}

@@ -1,0 +1,1 @@
+from shop.settings.base import *  # expect: DJG001

@@ -1,0 +1,5 @@
+import os
+
+from .base import *
+
+DEBUG = bool(os.environ.get("DEBUG", "False"))  # expect: DJG001

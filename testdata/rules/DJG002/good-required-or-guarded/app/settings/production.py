@@ -1,0 +1,5 @@
+import os
+
+from .base import *
+
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]

@@ -1,0 +1,2 @@
+ALLOWED_HOSTS = []  # expect: DJG003
+DEBUG = False

@@ -1,0 +1,3 @@
+from .base import *  # expect: DJG006
+
+SECURE_SSL_REDIRECT = True

@@ -1,0 +1,3 @@
+from .base import *  # expect: DJG008
+
+SESSION_COOKIE_HTTPONLY = False  # expect: DJG008

@@ -1,0 +1,3 @@
+ALLOWED_HOSTS = ["api.example.org"]
+INSTALLED_APPS = ["django.contrib.auth", "rest_framework"]
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]

@@ -1,0 +1,3 @@
+from .base import *
+
+SESSION_COOKIE_SECURE = False

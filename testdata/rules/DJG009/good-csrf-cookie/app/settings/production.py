@@ -1,0 +1,3 @@
+from .base import *
+
+CSRF_COOKIE_SECURE = True

@@ -1,0 +1,5 @@
+from .base import *
+
+USE_X_FORWARDED_HOST = True
+SECURE_SSL_REDIRECT = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

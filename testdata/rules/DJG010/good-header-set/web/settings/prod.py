@@ -1,0 +1,2 @@
+ALLOWED_HOSTS = ["web.example.org"]
+SECURE_SSL_REDIRECT = True

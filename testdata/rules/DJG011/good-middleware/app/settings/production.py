@@ -1,0 +1,3 @@
+from .base import *
+
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")

@@ -1,0 +1,3 @@
+from .base import *
+
+X_FRAME_OPTIONS = "SAMEORIGIN"  # expect: DJG012

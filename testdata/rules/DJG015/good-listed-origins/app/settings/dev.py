@@ -1,0 +1,3 @@
+from .base import *
+
+CORS_ALLOW_ALL_ORIGINS = True

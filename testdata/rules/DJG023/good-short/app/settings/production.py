@@ -1,0 +1,4 @@
+from .base import *
+
+SESSION_COOKIE_AGE = 60 * 60 * 4
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
