@@ -268,28 +268,8 @@ pub fn check(project: &Project, rules: &[&'static dyn Rule], config: &Config) ->
             .is_none_or(|meta| !config.ignored_in(&project.file(d.file).source.path, meta))
     });
     let mut diagnostics = crate::rules::shiplint::apply_suppressions(project, diagnostics, rules);
-    mark_secrets(project, &mut diagnostics);
     sort(project, &mut diagnostics);
     diagnostics
-}
-
-/// Adds the secret spans of every file a finding shows, so that no renderer prints a secret a
-/// rule did not know about (a password on a line that another finding points at).
-fn mark_secrets(project: &Project, diagnostics: &mut [Diagnostic]) {
-    for d in diagnostics {
-        let mut files: Vec<usize> = std::iter::once(d.file)
-            .chain(d.related.iter().map(|r| r.file))
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        for f in files {
-            for &span in &project.file(f).secrets {
-                if !d.sensitive.contains(&(f, span)) {
-                    d.sensitive.push((f, span));
-                }
-            }
-        }
-    }
 }
 
 fn meta_of(rules: &[&'static dyn Rule], code: &str) -> Option<&'static RuleMeta> {

@@ -123,9 +123,16 @@ fn ceil_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// The sensitive spans of the whole report, per file, sorted and merged.
+/// The spans no output may print, per file, sorted and merged.
 pub(crate) fn sensitive_spans(report: &Report<'_>) -> Vec<Vec<Span>> {
-    let mut by_file: Vec<Vec<Span>> = vec![Vec::new(); report.project.files.len()];
+    // Every secret the files hold (found once at load, whatever rule reports), plus what rules
+    // marked: a password on a line that some finding shows is never printed.
+    let mut by_file: Vec<Vec<Span>> = report
+        .project
+        .files
+        .iter()
+        .map(|f| f.secrets.clone())
+        .collect();
     for d in report.diagnostics {
         for &(file, span) in &d.sensitive {
             if let Some(spans) = by_file.get_mut(file) {
