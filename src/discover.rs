@@ -266,11 +266,12 @@ pub fn kind_from_name(rel: &Path) -> Option<FileKind> {
     if name.starts_with("pgbouncer") && name.ends_with(".ini") {
         return Some(FileKind::PgbouncerIni);
     }
-    if name.starts_with("dockerfile.") || name.ends_with(".dockerfile") {
-        return Some(FileKind::Dockerfile);
-    }
+    // `Dockerfile.prod.dockerignore` is the ignore file of `Dockerfile.prod`, not a Dockerfile.
     if name.ends_with(".dockerignore") {
         return Some(FileKind::Dockerignore);
+    }
+    if name.starts_with("dockerfile.") || name.ends_with(".dockerfile") {
+        return Some(FileKind::Dockerfile);
     }
     if name.ends_with(".rules") && (in_dir("prometheus") || name.starts_with("alert")) {
         return Some(FileKind::PrometheusRules);
@@ -519,6 +520,14 @@ mod tests {
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("web.dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind(".dockerignore"), Some(FileKind::Dockerignore));
+        assert_eq!(
+            kind("Dockerfile.dockerignore"),
+            Some(FileKind::Dockerignore)
+        );
+        assert_eq!(
+            kind("Dockerfile.prod.dockerignore"),
+            Some(FileKind::Dockerignore)
+        );
         assert_eq!(
             kind("backend/core/settings.py"),
             Some(FileKind::DjangoSettingsSource)

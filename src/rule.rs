@@ -64,6 +64,17 @@ impl Scope {
         template: Level::Off,
     };
 
+    /// Production and staging at the default severity, nowhere else: for hardening that a file
+    /// of unknown environment (a demo, a local stack) has no reason to carry.
+    pub const DEPLOYED_ONLY: Scope = Scope {
+        production: Level::Default,
+        staging: Level::Default,
+        unknown: Level::Off,
+        development: Level::Off,
+        test: Level::Off,
+        template: Level::Off,
+    };
+
     /// Everywhere but development and test files, where shortcuts are expected.
     pub const NOT_DEVELOPMENT: Scope = Scope {
         production: Level::Default,

@@ -22,7 +22,7 @@ use crate::parse::compose::{ComposeFile, KeyValue, Service, Spanned};
 use crate::parse::dockerfile::Stage;
 use crate::parse::interpolate::{self, Piece};
 use crate::project::Project;
-use crate::rule::{Ctx, Level, Scope};
+use crate::rule::Ctx;
 use crate::source::{FileId, Span};
 
 crate::family_rules! {
@@ -379,19 +379,6 @@ pub(crate) fn development_marker(compose: &ComposeFile) -> Option<Span> {
         }
     }
     None
-}
-
-impl Scope {
-    /// Production and staging at the default severity, nowhere else: for hardening that a file
-    /// of unknown environment (a demo, a local stack) has no reason to carry.
-    pub(crate) const DEPLOYED_ONLY: Scope = Scope {
-        production: Level::Default,
-        staging: Level::Default,
-        unknown: Level::Off,
-        development: Level::Off,
-        test: Level::Off,
-        template: Level::Off,
-    };
 }
 
 // ---------------------------------------------------------------------------------------------
