@@ -1,10 +1,7 @@
-use std::collections::HashMap;
-
-use crate::kind::Environment;
 use crate::parse::compose::Service;
 use crate::rule::{Ctx, Rule};
 
-use super::Stack;
+use super::{services_missing, Stack};
 
 crate::declare_rule! {
     /// ## What it does
@@ -66,27 +63,8 @@ fn restarts(service: &Service) -> bool {
 impl Rule for MissingRestartPolicy {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let stack = Stack::new(ctx.project);
-        let mut practices = HashMap::new();
-        for (file, service) in stack.complete_services() {
-            let env = stack.environment(file);
-            if !stack.judged(ctx, file) {
-                continue;
-            }
+        for (file, service, evidence) in services_missing(ctx, &stack, restarts) {
             let name = service.name.value.as_str();
-            if stack.any(file, name, restarts) || stack.one_shot(file, name).is_some() {
-                continue;
-            }
-            let evidence = if env == Environment::Unknown {
-                let practice = practices
-                    .entry(file)
-                    .or_insert_with(|| stack.practice(file, restarts));
-                match practice.evidence(&stack, file, name) {
-                    Some(s) => Some(s),
-                    None => continue,
-                }
-            } else {
-                None
-            };
             let d = ctx
                 .report(
                     file,

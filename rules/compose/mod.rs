@@ -709,6 +709,40 @@ pub(crate) fn development_command(compose: &ComposeFile) -> Option<Span> {
     None
 }
 
+/// The long-running services of judged Compose files that lack what `has` checks (a restart
+/// policy, a memory limit), each with the sibling that has it when the file's environment is
+/// unknown: there only a file whose services mostly follow the practice is held to it.
+pub(crate) fn services_missing<'a>(
+    ctx: &Ctx<'_>,
+    stack: &Stack<'a>,
+    has: fn(&Service) -> bool,
+) -> Vec<(FileId, &'a Service, Option<&'a Service>)> {
+    let mut out = Vec::new();
+    let mut practices = HashMap::new();
+    for (file, service) in stack.complete_services() {
+        if !stack.judged(ctx, file) {
+            continue;
+        }
+        let name = service.name.value.as_str();
+        if stack.any(file, name, has) || stack.one_shot(file, name).is_some() {
+            continue;
+        }
+        let evidence = if stack.environment(file) == Environment::Unknown {
+            let practice = practices
+                .entry(file)
+                .or_insert_with(|| stack.practice(file, has));
+            match practice.evidence(stack, file, name) {
+                Some(sibling) => Some(sibling),
+                None => continue,
+            }
+        } else {
+            None
+        };
+        out.push((file, service, evidence));
+    }
+    out
+}
+
 /// Which long-running services of a Compose file follow a practice: have a health check, a
 /// restart policy, a memory limit.
 pub(crate) struct Practice<'a> {
