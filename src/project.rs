@@ -1,6 +1,9 @@
 //! The project: every parsed file, and the cross-file index rules query.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::parse::{Model, ParseIssue};
 use crate::source::{FileId, SourceFile};
@@ -56,6 +59,28 @@ pub struct Project {
     pub files: Vec<ParsedFile>,
     /// Cross-file facts, built once after parsing (empty until then).
     pub index: crate::index::Index,
+    /// Facts a rule family derives from the whole project (its settings leaves, its Compose
+    /// stacks, its monitoring models), built on first use and shared by every rule.
+    derived: Derived,
+}
+
+/// A lazily filled map from a fact's type to its one value for the project.
+///
+/// Rules run in parallel, so a fact asked for by two rules at once is built once: the second
+/// caller waits for the first. Facts are owned values (`'static`): they name files by
+/// [`FileId`] and hold spans, never references into the project.
+#[derive(Default)]
+struct Derived {
+    slots: Mutex<HashMap<TypeId, Slot>>,
+}
+
+type Slot = Arc<OnceLock<Arc<dyn Any + Send + Sync>>>;
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.slots.lock().map(|s| s.len()).unwrap_or(0);
+        write!(f, "Derived({n} facts)")
+    }
 }
 
 impl Project {
@@ -65,6 +90,30 @@ impl Project {
             root,
             files,
             index: Default::default(),
+            derived: Derived::default(),
+        }
+    }
+
+    /// The project's fact of type `T`, built by `build` the first time any rule asks and
+    /// shared afterwards. One type has one builder: the type is the key.
+    ///
+    /// ```
+    /// use shiplint::project::Project;
+    /// struct FileCount(usize);
+    /// let project = Project::new("/p".into(), Vec::new());
+    /// let a = project.derived(|p| FileCount(p.files.len()));
+    /// let b = project.derived(|_| FileCount(99)); // already built: not called again
+    /// assert_eq!((a.0, b.0), (0, 0));
+    /// ```
+    pub fn derived<T: Any + Send + Sync>(&self, build: impl FnOnce(&Project) -> T) -> Arc<T> {
+        let slot: Slot = {
+            let mut slots = self.derived.slots.lock().unwrap_or_else(|e| e.into_inner());
+            slots.entry(TypeId::of::<T>()).or_default().clone()
+        };
+        let value = slot.get_or_init(|| Arc::new(build(self)) as Arc<dyn Any + Send + Sync>);
+        match value.clone().downcast::<T>() {
+            Ok(v) => v,
+            Err(_) => unreachable!("a derived slot holds the type it is keyed by"),
         }
     }
 

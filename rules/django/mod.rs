@@ -22,9 +22,8 @@
 //! against replicas) can reuse [`leaves`]: it is computed once per project and cached.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::{Environment, FileKind};
@@ -242,38 +241,11 @@ fn mentions(text: &str, name: &str) -> bool {
 
 /// Every deployable settings module of the project, computed once per project.
 pub(crate) fn leaves(project: &Project) -> Arc<Vec<Leaf>> {
-    type Slot = Arc<OnceLock<Arc<Vec<Leaf>>>>;
-    static CACHE: Mutex<Vec<(u64, Slot)>> = Mutex::new(Vec::new());
-    const KEEP: usize = 8;
-    let key = fingerprint(project);
-    let slot: Slot = {
-        let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-        match cache.iter().find(|(k, _)| *k == key) {
-            Some((_, s)) => s.clone(),
-            None => {
-                let s: Slot = Arc::default();
-                cache.push((key, s.clone()));
-                if cache.len() > KEEP {
-                    cache.remove(0);
-                }
-                s
-            }
-        }
-    };
-    slot.get_or_init(|| Arc::new(build_leaves(project))).clone()
-}
-
-/// Identifies a project's settings files by content, so that the cache is never stale.
-fn fingerprint(project: &Project) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    project.files.len().hash(&mut h);
-    for f in settings_files(project) {
-        f.id.hash(&mut h);
-        f.source.path.hash(&mut h);
-        f.source.environment.hash(&mut h);
-        f.source.text.hash(&mut h);
-    }
-    h.finish()
+    struct Leaves(Arc<Vec<Leaf>>);
+    project
+        .derived(|p| Leaves(Arc::new(build_leaves(p))))
+        .0
+        .clone()
 }
 
 fn settings_files(project: &Project) -> impl Iterator<Item = &crate::project::ParsedFile> {
