@@ -311,7 +311,7 @@ fn find_directive<'t>(
             prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
         }
         let own_line = prefix.trim().chars().all(|c| c == marker);
-        if !own_line && !prefix.ends_with([' ', '\t']) {
+        if !own_line && (!prefix.ends_with([' ', '\t']) || inside_quotes(prefix)) {
             continue;
         }
         let rest = &line[at + TAG.len()..];
@@ -328,6 +328,30 @@ fn find_directive<'t>(
         });
     }
     None
+}
+
+/// Whether the end of `prefix` (a line up to a comment marker) is inside a quoted string, so
+/// that the "marker" is text of a value: `A: "x # shiplint: ignore[CMP001]"` is a value, not a
+/// comment. A quote opens a string only where a value may start (after whitespace, `=`, `:`,
+/// `[`, `{`, `,`, `(`), double quotes honour backslash escapes, and a doubled quote (YAML `'it''s'`, the
+/// userlist's `""`) closes and reopens, which leaves the state right.
+fn inside_quotes(prefix: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    // A quote opens a string only where a value starts (`it's` in a plain value is text).
+    let mut value_start = true;
+    for c in prefix.chars() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if (c == '"' || c == '\'') && value_start => quote = Some(c),
+            None => {}
+        }
+        value_start = c.is_whitespace() || matches!(c, '=' | ':' | '[' | '{' | ',' | '(');
+    }
+    quote.is_some()
 }
 
 /// Turns a directive into suppressions, or reports why it cannot be one. `None` when the text
@@ -727,6 +751,25 @@ mod tests {
         let out = run(&p, vec![a.clone()]);
         assert_eq!(out[0], a, "an invalid comment suppresses nothing");
         (p, out)
+    }
+
+    #[test]
+    fn a_directive_inside_a_quoted_value_is_text() {
+        let p = compose(concat!(
+            "A: \"${A:-x} # shiplint: ignore[CMP001]\"\n",
+            "B: '${B:-y} # shiplint: ignore[CMP001]'\n",
+            "C: \"${C} \\\" # shiplint: ignore[CMP001]\"\n",
+            "D: 'it''s ${D}' # shiplint: ignore[CMP001] after a closed quote\n",
+            "E: it's ${E} # shiplint: ignore[CMP001] an apostrophe in a plain value\n",
+        ));
+        let found: Vec<_> = ["${A:-x}", "${B:-y}", "${C}", "${D}", "${E}"]
+            .iter()
+            .map(|n| finding(&p, 0, &CMP001, n))
+            .collect();
+        let out = run(&p, found.clone());
+        // The first three directives are text of values: nothing is suppressed by them (and
+        // they are not reported as unused); the last two are real trailing comments.
+        assert_eq!(out, found[..3].to_vec());
     }
 
     #[test]
