@@ -265,13 +265,26 @@ pub struct RuleSelection {
     pub select: Option<Vec<Selector>>,
     pub extend_select: Vec<Selector>,
     pub ignore: Vec<Selector>,
+    /// The lower-priority selection this one adjusts (the configuration's, under the command
+    /// line's).
+    pub under: Option<Box<RuleSelection>>,
 }
 
 impl RuleSelection {
+    /// Whether the rule runs. The highest-priority `select` starts the resolution (no `select`
+    /// anywhere means every rule); the `extend-select` and `ignore` of that layer and of every
+    /// layer above it then apply in order, and within one layer the more specific selector
+    /// wins, `ignore` winning a tie. Modifiers below the deciding `select` do not apply: as in
+    /// ruff, `--select CMP001` runs CMP001 whatever the configuration ignores.
     pub fn enabled(&self, meta: &RuleMeta) -> bool {
+        let inherited = match (&self.select, &self.under) {
+            (Some(_), _) => false,
+            (None, Some(under)) => under.enabled(meta),
+            (None, None) => true,
+        };
         let selected = match &self.select {
             Some(select) => best(select, meta),
-            None => Some(0),
+            None => inherited.then_some(0),
         };
         let Some(selected) = selected.max(best(&self.extend_select, meta)) else {
             return false;
@@ -282,13 +295,18 @@ impl RuleSelection {
         }
     }
 
-    /// The selection of a run: a command-line `select` replaces the configuration's, while
-    /// command-line `extend_select` and `ignore` add to the configuration's.
+    /// The selection of a run: the command line's over the configuration's.
     pub fn merged(config: &Config, cli: &RuleSelection) -> RuleSelection {
         RuleSelection {
-            select: cli.select.clone().or_else(|| config.select.clone()),
-            extend_select: [config.extend_select.as_slice(), &cli.extend_select].concat(),
-            ignore: [config.ignore.as_slice(), &cli.ignore].concat(),
+            select: cli.select.clone(),
+            extend_select: cli.extend_select.clone(),
+            ignore: cli.ignore.clone(),
+            under: Some(Box::new(RuleSelection {
+                select: config.select.clone(),
+                extend_select: config.extend_select.clone(),
+                ignore: config.ignore.clone(),
+                under: None,
+            })),
         }
     }
 }
@@ -695,6 +713,7 @@ mod tests {
             select: select.map(selectors),
             extend_select: selectors(extend),
             ignore: selectors(ignore),
+            under: None,
         }
     }
 
@@ -1115,17 +1134,37 @@ depth = 2
         let config =
             parse("select = [\"ENV\"]\nignore = [\"CMP002\"]\nextend-select = [\"CMP002\"]\n")
                 .unwrap();
+        // The configuration alone: ENV, and CMP002 both extended and ignored (ignore wins).
+        let keep = RuleSelection::merged(&config, &RuleSelection::default());
+        assert!(keep.enabled(&ENV001));
+        assert!(!keep.enabled(&CMP001));
+        assert!(!keep.enabled(&CMP002));
+
+        // A command-line select starts afresh: the configuration's modifiers do not apply.
         let cli = selection(Some(&["CMP"]), &[], &["ENV001"]);
         let merged = RuleSelection::merged(&config, &cli);
-        assert_eq!(merged.select, Some(selectors(&["CMP"])));
-        assert_eq!(merged.ignore, selectors(&["CMP002", "ENV001"]));
-        assert_eq!(merged.extend_select, selectors(&["CMP002"]));
         assert!(merged.enabled(&CMP001));
-        assert!(!merged.enabled(&CMP002));
+        assert!(merged.enabled(&CMP002));
         assert!(!merged.enabled(&ENV001));
 
-        let keep = RuleSelection::merged(&config, &RuleSelection::default());
-        assert_eq!(keep.select, Some(selectors(&["ENV"])));
+        // Without a command-line select, its modifiers apply on top of the configuration's.
+        let more = RuleSelection::merged(&config, &selection(None, &["CMP001"], &["ENV"]));
+        assert!(more.enabled(&CMP001));
+        assert!(!more.enabled(&ENV001));
+        assert!(!more.enabled(&CMP002));
+    }
+
+    #[test]
+    fn command_line_selectors_override_equally_specific_configuration_ones() {
+        let config = parse("ignore = [\"CMP001\"]\n").unwrap();
+        let select = RuleSelection::merged(&config, &selection(Some(&["CMP001"]), &[], &[]));
+        assert!(select.enabled(&CMP001));
+        let extend = RuleSelection::merged(&config, &selection(None, &["fallback-secret"], &[]));
+        assert!(extend.enabled(&CMP001));
+        assert!(extend.enabled(&ENV001));
+        let config = parse("extend-select = [\"CMP001\"]\n").unwrap();
+        let ignore = RuleSelection::merged(&config, &selection(None, &[], &["CMP"]));
+        assert!(!ignore.enabled(&CMP001));
     }
 
     #[test]

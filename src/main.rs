@@ -176,6 +176,7 @@ fn check(args: CheckArgs) -> Result<ExitCode, String> {
             .transpose()?,
         extend_select: selectors(&args.extend_select, &metas)?,
         ignore: selectors(&args.ignore, &metas)?,
+        under: None,
     };
     let selection = RuleSelection::merged(&config, &cli_selection);
     let rules: Vec<_> = shiplint::rules::all()
