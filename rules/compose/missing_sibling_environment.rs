@@ -151,18 +151,34 @@ impl Rule for MissingSiblingEnvironment {
                 .iter()
                 .map(|n| variables(&stack, file, n))
                 .collect();
+            // Services by the application they run, so that finding a service's siblings does
+            // not compare it with every other service.
+            let mut by_app: HashMap<&str, Vec<usize>> = HashMap::new();
+            for (j, app) in apps.iter().enumerate() {
+                for a in app {
+                    by_app.entry(a.as_str()).or_default().push(j);
+                }
+            }
             for (i, name) in services.iter().enumerate() {
                 let Some(own) = &vars[i] else { continue };
+                let mut siblings_of_i: Vec<usize> = apps[i]
+                    .iter()
+                    .flat_map(|a| by_app.get(a.as_str()).into_iter().flatten().copied())
+                    .filter(|&j| j != i)
+                    .collect();
+                if siblings_of_i.is_empty() {
+                    continue;
+                }
+                siblings_of_i.sort_unstable();
+                siblings_of_i.dedup();
                 let image_env: Vec<&str> = stack
                     .built_stage(file, name)
                     .map(|(_, stage)| stage.env.iter().map(|(k, _, _)| k.as_str()).collect())
                     .unwrap_or_default();
                 // Missing variable → (sibling, where the sibling sets it), in sibling order.
                 let mut missing: Vec<(String, &str, (FileId, Span))> = Vec::new();
-                for (j, sibling) in services.iter().enumerate() {
-                    if i == j || !apps[j].iter().any(|a| apps[i].contains(a)) {
-                        continue;
-                    }
+                for j in siblings_of_i {
+                    let sibling = services[j];
                     let Some(theirs) = &vars[j] else { continue };
                     let mut names: Vec<(&String, &(FileId, Span))> = theirs.iter().collect();
                     names.sort_by_key(|(_, at)| *at);

@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::index::NamedUse;
 use crate::parse::compose::ResourceKind;
@@ -79,6 +79,7 @@ impl Rule for UndeclaredResource {
         let index = &project.index;
         let groups = ComposeGroups::new(project);
         let mut seen: HashSet<(FileId, Span)> = HashSet::new();
+        let mut unseen: HashMap<FileId, bool> = HashMap::new();
         for kind in [
             ResourceKind::Volume,
             ResourceKind::Network,
@@ -86,6 +87,9 @@ impl Rule for UndeclaredResource {
             ResourceKind::Config,
         ] {
             let (singular, key) = noun(kind);
+            // The declarations a file sees are the same for every name it uses: gathered once
+            // per file, so that a file with thousands of undeclared names stays linear.
+            let mut visible_from: HashMap<FileId, Vec<(&str, FileId, Span)>> = HashMap::new();
             for (name, named) in index.named_of(kind) {
                 // An interpolated name is only known at deploy time.
                 if name.contains('$') || (kind == ResourceKind::Network && name == "default") {
@@ -113,20 +117,26 @@ impl Rule for UndeclaredResource {
                         undeclared.iter().filter(|u| u.file == file).collect();
                     let first = uses[0];
                     // Ex) `postgres-data` used, `postgres_data` declared.
-                    let visible: Vec<(&str, FileId, Span)> = index
-                        .named_of(kind)
-                        .flat_map(|(n, other)| {
-                            other
-                                .declarations
-                                .iter()
-                                .filter(|d| groups.together(d.file, file))
-                                .map(move |d| (n, d.file, d.resource.name.span))
-                        })
-                        .collect();
+                    let visible = visible_from.entry(file).or_insert_with(|| {
+                        index
+                            .named_of(kind)
+                            .flat_map(|(n, other)| {
+                                other
+                                    .declarations
+                                    .iter()
+                                    .filter(|d| groups.together(d.file, file))
+                                    .map(move |d| (n, d.file, d.resource.name.span))
+                            })
+                            .collect()
+                    });
                     let near = near_miss(name, visible.iter().map(|(n, _, _)| *n))
                         .and_then(|n| visible.iter().find(|(v, _, _)| *v == n));
                     // Only a typo is certain when another file may declare the name.
-                    if near.is_none() && may_combine_with_unseen_file(project, file) {
+                    if near.is_none()
+                        && *unseen
+                            .entry(file)
+                            .or_insert_with(|| may_combine_with_unseen_file(project, file))
+                    {
                         continue;
                     }
                     let d = ctx.report(
