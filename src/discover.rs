@@ -407,7 +407,9 @@ pub fn environment_from_tokens(s: &str) -> Option<Environment> {
         let env = match t {
             "prod" | "production" | "prd" | "live" => Environment::Production,
             "staging" | "stage" | "stg" | "preprod" | "uat" => Environment::Staging,
-            "test" | "tests" | "testing" | "e2e" | "ci" => Environment::Test,
+            "test" | "tests" | "testing" | "e2e" | "ci" | "testdata" | "fixtures" => {
+                Environment::Test
+            }
             "dev" | "develop" | "development" | "local" | "devcontainer" => {
                 Environment::Development
             }
@@ -626,6 +628,13 @@ mod tests {
             Environment::Production
         );
         assert_eq!(env("docker-compose.e2e.yml"), Environment::Test);
+        // Test data of the checked project describes no deployment of its own.
+        assert_eq!(env("testdata/stacks/docker-compose.yml"), Environment::Test);
+        assert_eq!(env("spec/fixtures/.env"), Environment::Test);
+        assert_eq!(
+            env("testdata/docker-compose.prod.yml"),
+            Environment::Production
+        );
         assert_eq!(env("docker-compose.staging.yml"), Environment::Staging);
         assert_eq!(env("docker-compose.yml"), Environment::Unknown);
         assert_eq!(
@@ -633,7 +642,7 @@ mod tests {
             Environment::Production
         );
         assert_eq!(env("docker-compose.dev.yml"), Environment::Development);
-        assert_eq!(env("testdata/docker-compose.yml"), Environment::Unknown);
+        assert_eq!(env("testdata/docker-compose.yml"), Environment::Test);
         assert_eq!(
             environment_of(Path::new(".env.production.example"), FileKind::EnvTemplate),
             Environment::Template
