@@ -7,7 +7,7 @@ use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::source::{FileId, Span};
 
-use super::{exists, folder_of, Gitignores};
+use super::{exists, Gitignores};
 
 crate::declare_rule! {
     /// ## What it does
@@ -127,7 +127,8 @@ impl Rule for MissingEnvFile {
             }
         }
         for entry in index.compose_files() {
-            let dir = folder_of(&project.file(entry.file).source.path);
+            // Relative to the file's project directory, as Compose resolves them.
+            let dir = &entry.base_dir;
             for include in &entry.model.include {
                 for env in &include.env_files {
                     if env.value.contains('$') {
