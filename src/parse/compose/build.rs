@@ -7,7 +7,7 @@ use super::keys::{self, Shape};
 use super::syntax;
 use super::*;
 use crate::parse::interpolate::{self, Piece};
-use crate::parse::yaml::{Node, NodeKind, YamlFile};
+use crate::parse::yaml::{MergeTag, Node, NodeKind, YamlFile};
 
 /// Issues after which unknown keys are reported without a "did you mean" suggestion.
 const SUGGESTION_LIMIT: usize = 1000;
@@ -297,6 +297,16 @@ impl Builder {
             let Some(k) = key.as_str() else {
                 continue;
             };
+            match value.merge_tag() {
+                Some(MergeTag::Reset) => {
+                    s.reset.push(Spanned::new(k.to_string(), key.span()));
+                    continue;
+                }
+                Some(MergeTag::Override) => {
+                    s.overridden.push(Spanned::new(k.to_string(), key.span()))
+                }
+                None => {}
+            }
             s.keys.push(Spanned::new(k.to_string(), key.span()));
             let at = format!("{path}.{k}");
             let at = at.as_str();
