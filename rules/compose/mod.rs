@@ -422,6 +422,9 @@ pub(crate) struct StackFacts {
 /// What [`StackFacts`] keeps per service.
 struct ServiceFacts {
     definitions: Vec<ServiceId>,
+    /// For each definition, the service as it contributes to the merge when that differs
+    /// from its source: without the values definitions of higher precedence replace.
+    merged: Vec<Option<Box<Service>>>,
     one_shot: Option<&'static str>,
     application: Vec<String>,
 }
@@ -486,28 +489,39 @@ impl StackFacts {
                 }
             }
         }
+        // Every name of a deployment, for each of its files: a file may ask about a service
+        // another file of its deployment defines (the target of a `depends_on:`).
+        let mut names: HashMap<usize, Vec<String>> = HashMap::new();
+        for (group, name) in facts.by_name.keys() {
+            names.entry(*group).or_default().push(name.clone());
+        }
         let mut services: HashMap<FileId, HashMap<String, ServiceFacts>> = HashMap::new();
-        for (f, service) in index.services() {
-            let name = service.name.value.as_str();
-            if services.get(&f).is_some_and(|s| s.contains_key(name)) {
+        for entry in index.compose_files() {
+            let f = entry.file;
+            let Some(group) = facts.groups.group(f) else {
                 continue;
-            }
-            let stack = Stack {
-                project,
-                facts: &facts,
             };
-            let definitions = facts.find_definitions(project, f, name);
-            let defs = stack.resolve(&definitions);
-            let one_shot = stack.find_one_shot(&defs, f, name);
-            let application = stack.find_application(&defs);
-            services.entry(f).or_default().insert(
-                name.to_string(),
-                ServiceFacts {
-                    definitions,
-                    one_shot,
-                    application,
-                },
-            );
+            for name in names.get(&group).map_or(&[][..], Vec::as_slice) {
+                let name = name.as_str();
+                let stack = Stack {
+                    project,
+                    facts: &facts,
+                };
+                let definitions = facts.find_definitions(project, f, name);
+                let merged = facts.merge(project, &definitions);
+                let defs = stack.resolve(&definitions, &merged);
+                let one_shot = stack.find_one_shot(&defs, f, name);
+                let application = stack.find_application(&defs);
+                services.entry(f).or_default().insert(
+                    name.to_string(),
+                    ServiceFacts {
+                        definitions,
+                        merged,
+                        one_shot,
+                        application,
+                    },
+                );
+            }
         }
         facts.services = services;
         facts
@@ -528,6 +542,120 @@ impl StackFacts {
         let env = |f: FileId| project.file(f).source.environment;
         let local = |e: Environment| matches!(e, Environment::Development | Environment::Test);
         same && (!local(env(other)) || local(env(file)))
+    }
+
+    /// What each definition of `ids` (see [`StackFacts::find_definitions`]) contributes once
+    /// Compose merges them, when that is less than its source (`None` when it is all of it):
+    ///
+    /// - a service takes precedence over the services it `extends` (transitively): a value it
+    ///   sets for a single-valued key (`image`, `command`, `restart`, `user`, …) replaces
+    ///   theirs, its `environment:` replaces their variables of the same name and its
+    ///   `volumes:` their mounts at the same container path; lists such as `ports:` add up;
+    /// - a definition in an overlay file (one that says neither `image`, `build` nor
+    ///   `extends`) takes precedence over the definitions it completes, but only where it says
+    ///   so: which overlays a deploy combines is not known, so only its explicit `!reset` and
+    ///   `!override` keys drop theirs;
+    /// - a key tagged `!reset` or `!override` drops the value of every definition of lower
+    ///   precedence.
+    fn merge(&self, project: &Project, ids: &[ServiceId]) -> Vec<Option<Box<Service>>> {
+        let infos = project.index.service_infos();
+        let position = |id: ServiceId| ids.iter().position(|&x| x == id);
+        // (higher, lower, whether the higher one extends the lower one), by position.
+        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+        let mut bases: HashSet<usize> = HashSet::new();
+        for (i, &d) in ids.iter().enumerate() {
+            let (mut at, mut current) = (infos[d].file, infos[d].name.clone());
+            let mut above = vec![i];
+            for _ in 0..8 {
+                let Some((next_file, next)) = project.index.extended(at, &current) else {
+                    break;
+                };
+                let next_id = self
+                    .ids
+                    .get(&next_file)
+                    .and_then(|s| s.get(&next.name.value));
+                let Some(j) = next_id.and_then(|&n| position(n)) else {
+                    break;
+                };
+                if above.contains(&j) {
+                    break;
+                }
+                pairs.extend(above.iter().map(|&h| (h, j, true)));
+                above.push(j);
+                bases.insert(j);
+                at = next_file;
+                current = next.name.value.clone();
+            }
+        }
+        let overlay = |i: usize| {
+            let s = infos[ids[i]].service();
+            !bases.contains(&i) && s.image.is_none() && s.build.is_none() && s.extends.is_none()
+        };
+        for o in (0..ids.len()).filter(|&o| overlay(o)) {
+            pairs.extend(
+                (0..ids.len())
+                    .filter(|&c| c != o && !overlay(c))
+                    .map(|c| (o, c, false)),
+            );
+        }
+        let mut merged: Vec<Option<Box<Service>>> = vec![None; ids.len()];
+        for (hi, lo, extends) in pairs {
+            let higher = infos[ids[hi]].service();
+            let source = infos[ids[lo]].service();
+            let mut cleared: Vec<&str> = higher.replaced_keys().collect();
+            if extends {
+                cleared.extend(
+                    SINGLE_VALUED_KEYS
+                        .iter()
+                        .copied()
+                        .filter(|k| higher.has_key(k)),
+                );
+            }
+            let replaced_env = |lower: &Service| {
+                extends
+                    && lower
+                        .environment
+                        .iter()
+                        .any(|v| higher.env(&v.name).is_some())
+            };
+            let target = |v: &crate::parse::compose::Volume| {
+                v.target
+                    .as_ref()
+                    .map(|t| t.value.trim_end_matches('/').to_string())
+            };
+            let higher_targets: HashSet<String> =
+                higher.volumes.iter().filter_map(target).collect();
+            let replaced_volume = |lower: &Service| {
+                extends
+                    && lower
+                        .volumes
+                        .iter()
+                        .any(|v| target(v).is_some_and(|t| higher_targets.contains(&t)))
+            };
+            let current = merged[lo].as_deref().unwrap_or(source);
+            let changes = cleared.iter().any(|k| current.has_key(k))
+                || replaced_env(current)
+                || replaced_volume(current);
+            if !changes {
+                continue;
+            }
+            let mut service = merged[lo]
+                .take()
+                .unwrap_or_else(|| Box::new(source.clone()));
+            for k in &cleared {
+                service.clear(k);
+            }
+            if extends {
+                service
+                    .environment
+                    .retain(|v| higher.env(&v.name).is_none());
+                service
+                    .volumes
+                    .retain(|v| target(v).is_none_or(|t| !higher_targets.contains(&t)));
+            }
+            merged[lo] = Some(service);
+        }
+        merged
     }
 
     /// See [`Stack::definitions`].
@@ -580,6 +708,24 @@ impl StackFacts {
     }
 }
 
+/// Service keys with one value, which the value of a service that `extends` another replaces.
+const SINGLE_VALUED_KEYS: &[&str] = &[
+    "image",
+    "command",
+    "entrypoint",
+    "restart",
+    "user",
+    "network_mode",
+    "container_name",
+    "hostname",
+    "working_dir",
+    "stop_grace_period",
+    "pull_policy",
+    "privileged",
+    "read_only",
+    "init",
+];
+
 /// Which Compose files make up one deployment. Compose merges files given together with `-f`
 /// (a base and its overlays sit in one folder) and the files an `include:` names, so a service
 /// written in one of them may get its healthcheck, restart policy or environment from another.
@@ -623,20 +769,33 @@ impl<'a, F: std::ops::Deref<Target = StackFacts>> Stack<'a, F> {
         self.facts.applies(self.project, file, other)
     }
 
-    fn resolve(&self, ids: &[ServiceId]) -> Vec<Definition<'a>> {
+    /// The definitions `ids`, each as merged (see [`StackFacts::merge`]) when `merged` has it.
+    fn resolve<'s>(
+        &'s self,
+        ids: &[ServiceId],
+        merged: &'s [Option<Box<Service>>],
+    ) -> Vec<Definition<'s>> {
         let infos = self.project.index.service_infos();
         ids.iter()
-            .map(|&d| (infos[d].file, infos[d].service()))
+            .enumerate()
+            .map(|(i, &d)| {
+                let source: &'s Service = infos[d].service();
+                let service = merged.get(i).and_then(|m| m.as_deref()).unwrap_or(source);
+                (infos[d].file, service)
+            })
             .collect()
     }
 
     /// Every definition Compose may merge into the service `name` of `file`: its own, the
     /// services it `extends:` (transitively), and the same service in the other files of its
-    /// deployment.
-    pub(crate) fn definitions(&self, file: FileId, name: &str) -> Vec<Definition<'a>> {
+    /// deployment; each without the values a definition of higher precedence replaces (see
+    /// [`StackFacts::merge`]), so that asking whether any definition has a value asks whether
+    /// the merged service has it.
+    pub(crate) fn definitions(&self, file: FileId, name: &str) -> Vec<Definition<'_>> {
         match self.facts.service(file, name) {
-            Some(s) => self.resolve(&s.definitions),
-            None => self.resolve(&self.facts.find_definitions(self.project, file, name)),
+            Some(s) => self.resolve(&s.definitions, &s.merged),
+            // No file of the deployment defines it.
+            None => Vec::new(),
         }
     }
 
@@ -813,7 +972,7 @@ impl<'a, F: std::ops::Deref<Target = StackFacts>> Stack<'a, F> {
 
     /// The image the service runs, resolved (see [`resolve_image`]), with the definition that
     /// names it.
-    pub(crate) fn image(&self, file: FileId, name: &str) -> Option<(FileId, &'a Spanned<String>)> {
+    pub(crate) fn image(&self, file: FileId, name: &str) -> Option<(FileId, &Spanned<String>)> {
         self.definitions(file, name)
             .iter()
             .find_map(|&(f, s)| s.image.as_ref().map(|i| (f, i)))
@@ -1358,6 +1517,124 @@ mod tests {
         assert!(stack.any(0, "web", |s| s.image.is_some()));
         // A name no file of the deployment defines has no definition.
         assert!(stack.definitions(0, "worker").is_empty());
+    }
+
+    #[test]
+    fn extends_merges_as_compose_does_across_files() {
+        let project = compose_project(&[
+            (
+                "/p/compose.yml",
+                Environment::Production,
+                "services:
+  web:
+    extends:
+      file: common.yml
+      service: base
+    restart: always
+    environment:
+      DEBUG: \"false\"
+    volumes:
+      - ./conf:/etc/app
+",
+            ),
+            (
+                "/p/common.yml",
+                Environment::Production,
+                "services:
+  base:
+    image: app:1
+    restart: \"no\"
+    healthcheck:
+      test: [CMD, \"true\"]
+    environment:
+      DEBUG: \"true\"
+      TZ: UTC
+    volumes:
+      - data:/etc/app
+      - logs:/var/log
+    ports: [\"80:80\"]
+",
+            ),
+        ]);
+        let stack = Stack::new(&project);
+        // The extended service's values the service does not replace are its own.
+        assert!(stack.any(0, "web", |s| s.healthcheck.is_some()));
+        assert!(stack.any(0, "web", |s| !s.ports.is_empty()));
+        assert_eq!(stack.image(0, "web").map(|(f, _)| f), Some(1));
+        // `restart: always` replaces `restart: "no"`: not a one-shot job.
+        assert!(!stack.any(0, "web", |s| s
+            .restart
+            .as_ref()
+            .is_some_and(|r| r.value == "no")));
+        assert_eq!(stack.one_shot(0, "web"), None);
+        // Environment merges by variable, volumes by container path.
+        let env: Vec<(String, Option<String>)> = stack
+            .definitions(0, "web")
+            .iter()
+            .flat_map(|(_, s)| s.environment.iter())
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("DEBUG".to_string(), Some("false".to_string())),
+                ("TZ".to_string(), Some("UTC".to_string()))
+            ]
+        );
+        let mounts: usize = stack
+            .definitions(0, "web")
+            .iter()
+            .map(|(_, s)| s.volumes.len())
+            .sum();
+        assert_eq!(mounts, 2);
+        // The extended service alone keeps all its values.
+        assert_eq!(stack.one_shot(1, "base"), Some("it is not restarted"));
+    }
+
+    #[test]
+    fn reset_and_override_drop_what_lower_definitions_say() {
+        let project = compose_project(&[
+            (
+                "/p/compose.yml",
+                Environment::Production,
+                "services:
+  web:
+    image: app:1
+    healthcheck:
+      test: [CMD, \"true\"]
+    ports: [\"80:80\"]
+    restart: always
+  worker:
+    extends: web
+    healthcheck: !reset {}
+",
+            ),
+            (
+                "/p/compose.prod.yml",
+                Environment::Production,
+                "services:
+  web:
+    healthcheck: !reset null
+    ports: !override
+      - \"127.0.0.1:80:80\"
+",
+            ),
+        ]);
+        let stack = Stack::new(&project);
+        // The overlay resets the base's healthcheck and replaces its ports.
+        assert!(!stack.any(0, "web", |s| s.healthcheck.is_some()));
+        let hosts: Vec<Option<String>> = stack
+            .definitions(0, "web")
+            .iter()
+            .flat_map(|(_, s)| s.ports.iter())
+            .map(|p| p.host_ip.as_ref().map(|h| h.value.clone()))
+            .collect();
+        assert_eq!(hosts, [Some("127.0.0.1".to_string())]);
+        // A value the overlay does not mention still counts.
+        assert!(stack.any(0, "web", |s| s.restart.is_some()));
+        // A service resets what it extends.
+        assert!(!stack.any(0, "worker", |s| s.healthcheck.is_some()));
+        assert!(stack.any(0, "worker", |s| s.image.is_some()));
     }
 
     #[test]
