@@ -555,8 +555,8 @@ impl StackFacts {
     ///   `extends`) takes precedence over the definitions it completes, but only where it says
     ///   so: which overlays a deploy combines is not known, so only its explicit `!reset` and
     ///   `!override` keys drop theirs;
-    /// - a key tagged `!reset` or `!override` drops the value of every definition of lower
-    ///   precedence.
+    /// - a key tagged `!reset` or `!override`, or an `environment:` variable tagged `!reset`,
+    ///   drops the value of every definition of lower precedence.
     fn merge(&self, project: &Project, ids: &[ServiceId]) -> Vec<Option<Box<Service>>> {
         let infos = project.index.service_infos();
         let position = |id: ServiceId| ids.iter().position(|&x| x == id);
@@ -611,13 +611,13 @@ impl StackFacts {
                         .filter(|k| higher.has_key(k)),
                 );
             }
-            let replaced_env = |lower: &Service| {
-                extends
-                    && lower
-                        .environment
-                        .iter()
-                        .any(|v| higher.env(&v.name).is_some())
+            // A variable the higher definition resets, or (over what it extends) sets.
+            let replaces_variable = |name: &str| {
+                higher.reset_environment.iter().any(|r| r.value == name)
+                    || (extends && higher.env(name).is_some())
             };
+            let replaced_env =
+                |lower: &Service| lower.environment.iter().any(|v| replaces_variable(&v.name));
             let target = |v: &crate::parse::compose::Volume| {
                 v.target
                     .as_ref()
@@ -645,10 +645,8 @@ impl StackFacts {
             for k in &cleared {
                 service.clear(k);
             }
+            service.environment.retain(|v| !replaces_variable(&v.name));
             if extends {
-                service
-                    .environment
-                    .retain(|v| higher.env(&v.name).is_none());
                 service
                     .volumes
                     .retain(|v| target(v).is_none_or(|t| !higher_targets.contains(&t)));
@@ -1604,6 +1602,9 @@ mod tests {
       test: [CMD, \"true\"]
     ports: [\"80:80\"]
     restart: always
+    environment:
+      DEBUG: \"true\"
+      TZ: UTC
   worker:
     extends: web
     healthcheck: !reset {}
@@ -1617,6 +1618,8 @@ mod tests {
     healthcheck: !reset null
     ports: !override
       - \"127.0.0.1:80:80\"
+    environment:
+      DEBUG: !reset null
 ",
             ),
         ]);
@@ -1632,6 +1635,9 @@ mod tests {
         assert_eq!(hosts, [Some("127.0.0.1".to_string())]);
         // A value the overlay does not mention still counts.
         assert!(stack.any(0, "web", |s| s.restart.is_some()));
+        // A variable reset in the overlay is gone, the others stay.
+        assert!(!stack.any(0, "web", |s| s.env("DEBUG").is_some()));
+        assert!(stack.any(0, "web", |s| s.env("TZ").is_some()));
         // A service resets what it extends.
         assert!(!stack.any(0, "worker", |s| s.healthcheck.is_some()));
         assert!(stack.any(0, "worker", |s| s.image.is_some()));

@@ -315,7 +315,21 @@ impl Builder {
                 "build" => s.build = self.build_section(value, at),
                 "command" => s.command = self.command(value, at, false),
                 "entrypoint" => s.entrypoint = self.command(value, at, false),
-                "environment" => s.environment = self.key_values(value, at),
+                "environment" => {
+                    s.environment = self.key_values(value, at);
+                    // Ex) `FOO: !reset null`: the variable is removed, the inherited one too.
+                    if shape(value) == Some(Shape::MAP) {
+                        for (key, v) in value.entries() {
+                            if v.merge_tag() != Some(MergeTag::Reset) {
+                                continue;
+                            }
+                            let Some(name) = key.as_str() else { continue };
+                            s.environment.retain(|e| e.name != name);
+                            s.reset_environment
+                                .push(Spanned::new(name.to_string(), key.span()));
+                        }
+                    }
+                }
                 "env_file" => s.env_file = self.env_files(value, at),
                 "volumes" => s.volumes = self.volumes(value, at),
                 "tmpfs" => s.tmpfs = self.string_or_list(value, at),

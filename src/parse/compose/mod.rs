@@ -208,6 +208,9 @@ pub struct Service {
     /// Keys whose value is tagged `!override`: the value replaces the inherited one instead
     /// of merging with it.
     pub overridden: Vec<Spanned<String>>,
+    /// `environment:` variables tagged `!reset` (`FOO: !reset null`): removed, the value the
+    /// service would inherit included; left out of [`Service::environment`].
+    pub reset_environment: Vec<Spanned<String>>,
 }
 
 impl Service {

@@ -835,6 +835,7 @@ services:
     command: !reset null
     environment: !override
       MODE: prod
+      DEBUG: !reset null
 ";
     let file = model(text);
     let web = &file.services[0];
@@ -846,6 +847,8 @@ services:
         web.env("MODE").and_then(|v| v.value.as_deref()),
         Some("prod")
     );
+    assert!(web.env("DEBUG").is_none());
+    assert_eq!(web.reset_environment[0].value, "DEBUG");
     let replaced: Vec<&str> = web.replaced_keys().collect();
     assert_eq!(replaced, ["ports", "healthcheck", "command", "environment"]);
     assert_eq!(web.reset[0].span, find(text, "ports", 0));
