@@ -75,6 +75,9 @@ pub fn run(options: &RunOptions) -> Result<Outcome, RunError> {
             load(c, options, text)
         })
         .collect();
+    let mut files = files;
+    let referenced = referenced_composes(&files, options);
+    files.extend(referenced);
     let mut project = Project::new(options.cwd.clone(), files);
     for (id, file) in project.files.iter_mut().enumerate() {
         file.id = id;
@@ -87,6 +90,69 @@ pub fn run(options: &RunOptions) -> Result<Outcome, RunError> {
         diagnostics,
         files_checked,
     })
+}
+
+/// Most Compose files one Compose file names (`extends.file`, `include:`) that are read.
+const REFERENCED_COMPOSE_LIMIT: usize = 64;
+
+/// The Compose files that Compose files name in `extends: {file: …}` or `include:` but that
+/// discovery passed over because their names do not say Compose (`common-services.yml`),
+/// read as Compose so that the services they define count where they are extended or
+/// included. They are context: their own findings are not reported. Followed transitively,
+/// each file once.
+fn referenced_composes(files: &[ParsedFile], options: &RunOptions) -> Vec<ParsedFile> {
+    let mut known: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .map(|f| discover::normalize(&f.source.path))
+        .collect();
+    let mut out: Vec<ParsedFile> = Vec::new();
+    let mut queue: Vec<PathBuf> = Vec::new();
+    let references = |file: &ParsedFile| -> Vec<PathBuf> {
+        let Some(model) = file.model.compose() else {
+            return Vec::new();
+        };
+        let dir = file.source.path.parent().unwrap_or(Path::new(""));
+        let extended = model
+            .services
+            .iter()
+            .filter_map(|s| s.extends.as_ref()?.file.as_ref());
+        let included = model.include.iter().flat_map(|i| i.paths.iter());
+        extended
+            .chain(included)
+            .filter(|p| !p.value.contains('$'))
+            .map(|p| discover::normalize(&dir.join(&p.value)))
+            .collect()
+    };
+    for file in files {
+        queue.extend(references(file));
+    }
+    while let Some(path) = queue.pop() {
+        if out.len() >= REFERENCED_COMPOSE_LIMIT || !known.insert(path.clone()) {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase());
+        let yaml = name.is_some_and(|n| n.ends_with(".yml") || n.ends_with(".yaml"));
+        if !yaml || !path.is_file() {
+            continue;
+        }
+        let candidate = Candidate {
+            path: path.clone(),
+            display_path: discover::display_path(&path, &options.cwd),
+            kind: Some(FileKind::Compose),
+            environment: options.config.environment_for(&path),
+            explicit: false,
+            reported: false,
+            root: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        if let Some(file) = load(&candidate, options, None) {
+            queue.extend(references(&file));
+            out.push(file);
+        }
+    }
+    out.sort_by(|a, b| a.source.display_path.cmp(&b.source.display_path));
+    out
 }
 
 fn discover_with_stdin(

@@ -83,18 +83,28 @@ pub struct Index {
 pub struct ComposeEntry {
     pub file: FileId,
     pub model: Arc<ComposeFile>,
-    /// The folder relative paths resolve against: the file's folder, or the
-    /// `project_directory` of the `include:` entry that includes it.
+    /// The folder relative paths resolve against (its project directory): the file's folder,
+    /// or the `project_directory` of the `include:` entry that includes it, resolved against
+    /// the including file's project directory.
     pub base_dir: PathBuf,
     /// The `.env` file in the Compose file's folder, when the project has one (a real env
     /// file, not a template).
     pub dotenv: Option<FileId>,
     /// The env files Compose reads interpolation values from, later ones winning: the
     /// `env_file`s of the `include:` entry that includes this file when it names some, else
-    /// the `.env` of its base folder.
+    /// the `.env` of its base folder; then, for an included file, the including file's
+    /// (Compose keeps a variable the including file already sets).
     pub interpolation_env: Vec<FileId>,
-    /// The Compose file and `include:` entry that include this one.
+    /// The Compose file and `include:` entry that include this one (transitively, the
+    /// including file has its own).
     pub included_by: Option<(FileId, Span)>,
+}
+
+/// Where a Compose file sits in the `include:` tree (see [`Index::place_composes`]).
+struct Placement {
+    base_dir: PathBuf,
+    interpolation_env: Vec<FileId>,
+    included_by: Option<(FileId, Span)>,
 }
 
 /// A service with what the index resolved for it.
@@ -327,35 +337,173 @@ fn covers(target: &str, path: &str) -> bool {
 }
 
 impl Index {
-    fn add_composes(&mut self, files: &[ParsedFile]) {
-        // Included files resolve their paths against the including entry's project directory.
-        let mut included: HashMap<PathBuf, (PathBuf, Vec<PathBuf>, FileId, Span)> = HashMap::new();
-        for f in files {
-            let Model::Compose(_, model) = &f.model else {
-                continue;
-            };
-            let dir = parent(&discover::normalize(&f.source.path));
+    /// Where each Compose file sits in the `include:` tree: the folder its relative paths
+    /// resolve against, the env files its interpolation reads, and the file that includes it.
+    ///
+    /// Includes are followed from the files nothing includes, as Compose follows them: a
+    /// nested `include:` resolves its paths, `project_directory` and `env_file` against the
+    /// project directory of the file that declares it, and the included file's variables come
+    /// from its own env files and, winning over them, the including file's (Compose's
+    /// environment of an include starts from its parent's). A file reached twice keeps its
+    /// first placement, so a cycle ends. Files no root reaches (a cycle of includes with no
+    /// root) are placed by the first file whose `include:` names them from its own folder.
+    fn place_composes(&self, files: &[ParsedFile]) -> HashMap<FileId, Placement> {
+        let composes: Vec<(FileId, PathBuf, &ComposeFile)> = files
+            .iter()
+            .filter_map(|f| match &f.model {
+                Model::Compose(_, model) => {
+                    Some((f.id, discover::normalize(&f.source.path), &**model))
+                }
+                _ => None,
+            })
+            .collect();
+        let model_of: HashMap<FileId, &ComposeFile> =
+            composes.iter().map(|&(id, _, m)| (id, m)).collect();
+        // The placement of a file included by `inc` of a file whose project directory is
+        // `base` (with interpolation env `parent_env`), by path.
+        let include = |base: &Path,
+                       parent_env: &[FileId],
+                       inc: &compose::Include|
+         -> Vec<(PathBuf, Placement)> {
+            let project_dir = inc
+                .project_directory
+                .as_ref()
+                .filter(|d| !interpolated(&d.value))
+                .map(|d| discover::normalize(&base.join(&d.value)));
+            let env_paths: Vec<PathBuf> = inc
+                .env_files
+                .iter()
+                .filter(|e| !interpolated(&e.value))
+                .map(|e| discover::normalize(&base.join(&e.value)))
+                .collect();
+            inc.paths
+                .iter()
+                .filter(|p| !interpolated(&p.value))
+                .map(|p| {
+                    let path = discover::normalize(&base.join(&p.value));
+                    let dir = project_dir.clone().unwrap_or_else(|| parent(&path));
+                    let mut env: Vec<FileId> = if env_paths.is_empty() {
+                        self.real_env_file(&dir.join(".env")).into_iter().collect()
+                    } else {
+                        env_paths
+                            .iter()
+                            .filter_map(|p| self.env_file_at(p))
+                            .collect()
+                    };
+                    env.extend_from_slice(parent_env);
+                    let placement = Placement {
+                        base_dir: dir,
+                        interpolation_env: env,
+                        included_by: None,
+                    };
+                    (path, placement)
+                })
+                .collect()
+        };
+        // Files an `include:` names, read from the including file's folder: not roots.
+        let mut named: HashMap<PathBuf, (FileId, Span)> = HashMap::new();
+        for &(id, ref path, model) in &composes {
             for inc in &model.include {
-                let base = inc
-                    .project_directory
-                    .as_ref()
-                    .filter(|d| !interpolated(&d.value))
-                    .map(|d| discover::normalize(&dir.join(&d.value)));
-                let env: Vec<PathBuf> = inc
-                    .env_files
-                    .iter()
-                    .filter(|e| !interpolated(&e.value))
-                    .map(|e| discover::normalize(&dir.join(&e.value)))
-                    .collect();
-                for p in inc.paths.iter().filter(|p| !interpolated(&p.value)) {
-                    let path = discover::normalize(&dir.join(&p.value));
-                    let base = base.clone().unwrap_or_else(|| parent(&path));
-                    included
-                        .entry(path)
-                        .or_insert((base, env.clone(), f.id, inc.span));
+                for (target, _) in include(&parent(path), &[], inc) {
+                    named.entry(target).or_insert((id, inc.span));
                 }
             }
         }
+        let mut placed: HashMap<FileId, Placement> = HashMap::new();
+        let root = |path: &Path| {
+            let dir = parent(path);
+            let env = self.real_env_file(&dir.join(".env")).into_iter().collect();
+            Placement {
+                base_dir: dir,
+                interpolation_env: env,
+                included_by: None,
+            }
+        };
+        let mut queue: std::collections::VecDeque<FileId> = Default::default();
+        for &(id, ref path, _) in &composes {
+            if !named.contains_key(path) {
+                placed.insert(id, root(path));
+                queue.push_back(id);
+            }
+        }
+        // Each file is expanded a bounded number of times, whatever the include graph.
+        let mut budget = 4 * composes.len() + 4;
+        loop {
+            while let Some(id) = queue.pop_front() {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                let (base, env) = {
+                    let p = &placed[&id];
+                    (p.base_dir.clone(), p.interpolation_env.clone())
+                };
+                for inc in &model_of[&id].include {
+                    for (target, mut placement) in include(&base, &env, inc) {
+                        let Some(&t) = self.compose_by_path.get(&target) else {
+                            continue;
+                        };
+                        // A file first placed as a root, or through this file before this
+                        // file was found to be included itself, is placed again.
+                        let replaceable = placed.get(&t).is_none_or(|p| match p.included_by {
+                            None => t != id,
+                            Some((by, _)) => by == id,
+                        });
+                        if !replaceable {
+                            continue;
+                        }
+                        placement.included_by = Some((id, inc.span));
+                        placed.insert(t, placement);
+                        queue.push_back(t);
+                    }
+                }
+            }
+            // A file an `include:` names from its folder but that no placed file includes is
+            // a root after all when the file naming it is placed: it is loaded on its own.
+            let mut more = false;
+            for &(id, ref path, _) in &composes {
+                let naming_placed = named
+                    .get(path)
+                    .is_some_and(|(by, _)| placed.contains_key(by));
+                if !placed.contains_key(&id) && naming_placed {
+                    placed.insert(id, root(path));
+                    queue.push_back(id);
+                    more = true;
+                }
+            }
+            if !more || budget == 0 {
+                break;
+            }
+        }
+        // Files in a cycle of includes with no root: placed from the folder of the first file
+        // naming them.
+        for &(id, ref path, _) in &composes {
+            if placed.contains_key(&id) {
+                continue;
+            }
+            let Some(&(by, span)) = named.get(path) else {
+                continue;
+            };
+            let by_dir = composes
+                .iter()
+                .find(|c| c.0 == by)
+                .map_or_else(|| parent(path), |c| parent(&c.1));
+            let placement = model_of[&by]
+                .include
+                .iter()
+                .filter(|inc| inc.span == span)
+                .flat_map(|inc| include(&by_dir, &[], inc))
+                .find(|(target, _)| target == path);
+            if let Some((_, mut placement)) = placement {
+                placement.included_by = Some((by, span));
+                placed.insert(id, placement);
+            }
+        }
+        placed
+    }
+
+    fn add_composes(&mut self, files: &[ParsedFile]) {
+        let mut placements = self.place_composes(files);
         for f in files {
             let Model::Compose(yaml, model) = &f.model else {
                 continue;
@@ -363,17 +511,15 @@ impl Index {
             let path = discover::normalize(&f.source.path);
             let dir = parent(&path);
             let dotenv = self.real_env_file(&dir.join(".env"));
-            let (base_dir, interpolation_env, included_by) = match included.get(&path) {
-                Some((base, env, by, span)) => {
-                    let env: Vec<FileId> = if env.is_empty() {
-                        self.real_env_file(&base.join(".env")).into_iter().collect()
-                    } else {
-                        env.iter().filter_map(|p| self.env_file_at(p)).collect()
-                    };
-                    (base.clone(), env, Some((*by, *span)))
-                }
-                None => (dir.clone(), dotenv.into_iter().collect(), None),
-            };
+            let Placement {
+                base_dir,
+                interpolation_env,
+                included_by,
+            } = placements.remove(&f.id).unwrap_or_else(|| Placement {
+                base_dir: dir.clone(),
+                interpolation_env: dotenv.into_iter().collect(),
+                included_by: None,
+            });
             for use_ in compose::interpolations(yaml) {
                 self.variables
                     .entry(use_.name.clone())
@@ -1127,6 +1273,66 @@ include:
         assert_eq!(index.declared_for(1, "REDIS_IMAGE").unwrap().file, 3);
         assert_eq!(index.dockerfile(4, "other"), Some(5));
         assert_eq!(index.compose(4).unwrap().base_dir, Path::new("/p/other"));
+    }
+
+    #[test]
+    fn nested_includes_resolve_against_the_including_project_directory() {
+        // /p/compose.yml includes infra/compose.yml with project directory `deploy`; that
+        // file's own `include: [cache/compose.yml]` resolves against /p/deploy, not /p/infra.
+        let root = "include:\n  - path: infra/compose.yml\n    project_directory: deploy\n";
+        let infra = "include:\n  - path: cache/compose.yml\n    env_file: cache.env\n";
+        let cache = "services:\n  cache:\n    build: .\n    image: ${CACHE_IMAGE}\n";
+        let (_, index) = project(&[
+            ("/p/compose.yml", FileKind::Compose, root),
+            ("/p/infra/compose.yml", FileKind::Compose, infra),
+            ("/p/deploy/cache/compose.yml", FileKind::Compose, cache),
+            (
+                "/p/deploy/cache/Dockerfile",
+                FileKind::Dockerfile,
+                "FROM redis\n",
+            ),
+            ("/p/deploy/cache.env", FileKind::Env, "CACHE_IMAGE=a\n"),
+            ("/p/.env", FileKind::Env, "CACHE_IMAGE=b\n"),
+            ("/p/infra/cache/compose.yml", FileKind::Compose, cache),
+        ]);
+        assert_eq!(index.compose(1).unwrap().base_dir, Path::new("/p/deploy"));
+        let cache = index.compose(2).unwrap();
+        assert_eq!(cache.included_by.map(|(f, _)| f), Some(1));
+        assert_eq!(cache.base_dir, Path::new("/p/deploy/cache"));
+        assert_eq!(index.dockerfile(2, "cache"), Some(3));
+        // Its include's env file, then the root's `.env`, which wins.
+        assert_eq!(cache.interpolation_env, [4, 5]);
+        assert_eq!(index.declared_for(2, "CACHE_IMAGE").unwrap().file, 5);
+        // The file beside the including file is not what it includes.
+        assert_eq!(index.compose(6).unwrap().included_by, None);
+    }
+
+    #[test]
+    fn include_cycles_end() {
+        let a = "include:\n  - b/compose.yml\nservices:\n  a:\n    image: a\n";
+        let b = "include:\n  - ../compose.yml\n  - c/compose.yml\n";
+        let c = "include:\n  - ../compose.yml\nservices:\n  c:\n    image: c\n";
+        let (_, index) = project(&[
+            ("/p/compose.yml", FileKind::Compose, a),
+            ("/p/b/compose.yml", FileKind::Compose, b),
+            ("/p/b/c/compose.yml", FileKind::Compose, c),
+        ]);
+        let by = |f| index.compose(f).unwrap().included_by.map(|(by, _)| by);
+        // No file is a root: each is placed by the first file naming it.
+        assert_eq!((by(0), by(1), by(2)), (Some(1), Some(0), Some(1)));
+        // With a root above the cycle, the tree is followed from it.
+        let root = "include:\n  - p/compose.yml\n";
+        let (_, index) = project(&[
+            ("/compose.yml", FileKind::Compose, root),
+            ("/p/compose.yml", FileKind::Compose, a),
+            ("/p/b/compose.yml", FileKind::Compose, b),
+            ("/p/b/c/compose.yml", FileKind::Compose, c),
+        ]);
+        let by = |f| index.compose(f).unwrap().included_by.map(|(by, _)| by);
+        assert_eq!(
+            (by(0), by(1), by(2), by(3)),
+            (None, Some(0), Some(1), Some(2))
+        );
     }
 
     #[test]

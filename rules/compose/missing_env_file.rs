@@ -1,12 +1,13 @@
 use std::collections::HashSet;
 use std::path::Path;
 
+use crate::diagnostic::Severity;
 use crate::discover;
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::source::{FileId, Span};
 
-use super::{exists, folder_of, Gitignores};
+use super::{exists, Gitignores};
 
 crate::declare_rule! {
     /// ## What it does
@@ -16,8 +17,10 @@ crate::declare_rule! {
     /// A missing file that `.gitignore` lists is not reported: it is one each installation
     /// creates at deploy time, typically from a template. When an env template such as
     /// `.env.example` exists beside a missing file that is not gitignored, that workflow is
-    /// probably meant too: the finding is one severity step lower and its help says to
-    /// gitignore the file.
+    /// meant too: the file is expected to be absent from the repository, so Compose failing
+    /// without it is not the finding. What is left to say is that nothing keeps the file, once
+    /// created, out of the repository: the finding is an info that names the template and
+    /// says to gitignore the file.
     ///
     /// ## Why it matters
     /// Compose refuses to start the project when a required env file is missing, so the
@@ -74,28 +77,33 @@ impl Rule for MissingEnvFile {
             {
                 return;
             }
-            let d = ctx.report(
-                file,
-                span,
-                format!("the env file `{written}` does not exist: Compose refuses to start {user} without it"),
-            );
             let or_optional = if optional {
                 ", or mark the entry `required: false` if the service runs without it"
             } else {
                 ""
             };
             match template_for(project, path) {
-                // Ex) `.env` with `.env.example` beside it: each installation is meant to
-                // create it, and only the missing `.gitignore` entry says otherwise.
+                // Ex) `.env` with `.env.example` beside it: each installation creates it, and
+                // only the missing `.gitignore` entry is left to say.
                 Some(template) => {
-                    let lower = d.severity.lower();
-                    d.severity(lower).help(format!(
-                        "create `{written}` from `{}` on each installation and list it in .gitignore so that it is never committed{or_optional}",
-                        project.file(template).source.display_path
+                    let template = &project.file(template).source.display_path;
+                    ctx.report(
+                        file,
+                        span,
+                        format!("the env file `{written}` is created from `{template}` on each installation but .gitignore does not list it"),
+                    )
+                    .severity(Severity::Info)
+                    .help(format!(
+                        "list `{written}` in .gitignore so that the file, once created, is never committed with its secrets"
                     ));
                 }
                 None => {
-                    d.help(format!("fix the path or add the file{or_optional}"));
+                    ctx.report(
+                        file,
+                        span,
+                        format!("the env file `{written}` does not exist: Compose refuses to start {user} without it"),
+                    )
+                    .help(format!("fix the path or add the file{or_optional}"));
                 }
             }
         };
@@ -119,7 +127,8 @@ impl Rule for MissingEnvFile {
             }
         }
         for entry in index.compose_files() {
-            let dir = folder_of(&project.file(entry.file).source.path);
+            // Relative to the file's project directory, as Compose resolves them.
+            let dir = &entry.base_dir;
             for include in &entry.model.include {
                 for env in &include.env_files {
                     if env.value.contains('$') {
@@ -175,7 +184,63 @@ fn template_stem(name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::template_stem;
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::engine::{self, RunOptions};
+
+    /// The severity and message of each finding on a project written to a temporary folder.
+    fn findings(files: &[(&str, &str)]) -> Vec<(Severity, String)> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            std::fs::write(dir.path().join(path), text).unwrap();
+        }
+        let options = RunOptions {
+            paths: vec![dir.path().to_path_buf()],
+            stdin: None,
+            config: Default::default(),
+            rules: vec![&MissingEnvFile],
+            size_limit: engine::DEFAULT_SIZE_LIMIT,
+            cwd: dir.path().to_path_buf(),
+        };
+        let outcome = engine::run(&options).unwrap();
+        outcome
+            .diagnostics
+            .iter()
+            .map(|d| (d.severity, d.message.clone()))
+            .collect()
+    }
+
+    const COMPOSE: &str = "services:\n  web:\n    image: app:1.2\n    env_file: .env\n";
+
+    #[test]
+    fn a_missing_env_file_without_template_stops_compose() {
+        let found = findings(&[("docker-compose.prod.yml", COMPOSE)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Severity::Error);
+        assert!(found[0].1.contains("Compose refuses to start `web`"));
+    }
+
+    #[test]
+    fn a_missing_env_file_with_a_template_is_an_info_naming_the_template() {
+        let found = findings(&[
+            ("docker-compose.prod.yml", COMPOSE),
+            (".env.example", "SECRET_KEY=\n"),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].0, Severity::Info);
+        assert!(found[0].1.contains("created from `.env.example`"));
+        assert!(!found[0].1.contains("refuses"));
+    }
+
+    #[test]
+    fn a_gitignored_env_file_with_a_template_is_not_reported() {
+        let found = findings(&[
+            ("docker-compose.prod.yml", COMPOSE),
+            (".env.example", "SECRET_KEY=\n"),
+            (".gitignore", ".env\n"),
+        ]);
+        assert!(found.is_empty());
+    }
 
     #[test]
     fn template_stems_match_the_file_they_are_a_template_of() {

@@ -8,10 +8,9 @@
 //! one-shot job, which image a service runs and whether it says which build it is, and what
 //! the image a service builds declares ([`Stack`] and the helpers after it).
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -64,7 +63,12 @@ pub(crate) struct ComposeGroups {
 }
 
 impl ComposeGroups {
-    pub(crate) fn new(project: &Project) -> ComposeGroups {
+    /// The project's groups, built on first use and shared.
+    pub(crate) fn of(project: &Project) -> Arc<ComposeGroups> {
+        project.derived(ComposeGroups::new)
+    }
+
+    fn new(project: &Project) -> ComposeGroups {
         let entries = project.index.compose_files();
         let mut parent: Vec<usize> = (0..entries.len()).collect();
         fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -102,6 +106,11 @@ impl ComposeGroups {
             .map(|(i, e)| (e.file, root(&mut parent, i)))
             .collect();
         ComposeGroups { group }
+    }
+
+    /// The group of a Compose file (`None` for other files).
+    fn group(&self, file: FileId) -> Option<usize> {
+        self.group.get(&file).copied()
     }
 
     /// Whether Compose may load the two files together.
@@ -385,68 +394,361 @@ pub(crate) fn development_marker(compose: &ComposeFile) -> Option<Span> {
 // Services as Compose runs them
 // ---------------------------------------------------------------------------------------------
 
+/// One service of the project, as its position in [`Index::service_infos`].
+type ServiceId = usize;
+
+/// What [`Stack`] knows about the whole project, built once per run with
+/// [`Project::derived`] and shared by every rule that asks about services: the deployments
+/// Compose files form, every definition Compose merges into each service, which services run
+/// once, which services build which images, and what application each service runs. Services
+/// are named by [`ServiceId`], so the facts own no reference into the project.
+pub(crate) struct StackFacts {
+    groups: Arc<ComposeGroups>,
+    /// Compose files that say they are for development (see [`Stack::judged`]).
+    development: HashSet<FileId>,
+    /// Each service by file and name (the last of a name, as the index keeps it).
+    ids: HashMap<FileId, HashMap<String, ServiceId>>,
+    /// The services of one deployment by name, in file order.
+    by_name: HashMap<(usize, String), Vec<ServiceId>>,
+    /// Services another service of the deployment waits for with
+    /// `service_completed_successfully`: the files that wait.
+    awaited: HashMap<(usize, String), Vec<FileId>>,
+    /// The services that build images of a repository (`build:` with `image:`), in file order.
+    built: HashMap<String, Vec<ServiceId>>,
+    /// Answers for every service of every Compose file, by file and name.
+    services: HashMap<FileId, HashMap<String, ServiceFacts>>,
+}
+
+/// What [`StackFacts`] keeps per service.
+struct ServiceFacts {
+    definitions: Vec<ServiceId>,
+    /// For each definition, the service as it contributes to the merge when that differs
+    /// from its source: without the values definitions of higher precedence replace.
+    merged: Vec<Option<Box<Service>>>,
+    one_shot: Option<&'static str>,
+    application: Vec<String>,
+}
+
+impl StackFacts {
+    /// The project's facts, built on first use.
+    pub(crate) fn of(project: &Project) -> Arc<StackFacts> {
+        project.derived(StackFacts::build)
+    }
+
+    fn build(project: &Project) -> StackFacts {
+        let index = &project.index;
+        let groups = ComposeGroups::of(project);
+        let development = index
+            .compose_files()
+            .iter()
+            .filter(|e| {
+                development_marker(&e.model).is_some() || development_command(&e.model).is_some()
+            })
+            .map(|e| e.file)
+            .collect();
+        let mut facts = StackFacts {
+            groups,
+            development,
+            ids: HashMap::new(),
+            by_name: HashMap::new(),
+            awaited: HashMap::new(),
+            built: HashMap::new(),
+            services: HashMap::new(),
+        };
+        for (id, info) in index.service_infos().iter().enumerate() {
+            let (f, service) = (info.file, info.service());
+            facts
+                .ids
+                .entry(f)
+                .or_default()
+                .insert(service.name.value.clone(), id);
+            let Some(group) = facts.groups.group(f) else {
+                continue;
+            };
+            facts
+                .by_name
+                .entry((group, service.name.value.clone()))
+                .or_default()
+                .push(id);
+            for d in &service.depends_on {
+                if d.condition() == "service_completed_successfully" {
+                    facts
+                        .awaited
+                        .entry((group, d.service.value.clone()))
+                        .or_default()
+                        .push(f);
+                }
+            }
+            if service.build.is_some() {
+                let built = service
+                    .image
+                    .as_ref()
+                    .and_then(|image| resolve_image(project, f, &image.value, true));
+                if let Some(r) = built {
+                    facts.built.entry(r.image.repository).or_default().push(id);
+                }
+            }
+        }
+        // Every name of a deployment, for each of its files: a file may ask about a service
+        // another file of its deployment defines (the target of a `depends_on:`).
+        let mut names: HashMap<usize, Vec<String>> = HashMap::new();
+        for (group, name) in facts.by_name.keys() {
+            names.entry(*group).or_default().push(name.clone());
+        }
+        let mut services: HashMap<FileId, HashMap<String, ServiceFacts>> = HashMap::new();
+        for entry in index.compose_files() {
+            let f = entry.file;
+            let Some(group) = facts.groups.group(f) else {
+                continue;
+            };
+            for name in names.get(&group).map_or(&[][..], Vec::as_slice) {
+                let name = name.as_str();
+                let stack = Stack {
+                    project,
+                    facts: &facts,
+                };
+                let definitions = facts.find_definitions(project, f, name);
+                let merged = facts.merge(project, &definitions);
+                let defs = stack.resolve(&definitions, &merged);
+                let one_shot = stack.find_one_shot(&defs, f, name);
+                let application = stack.find_application(&defs);
+                services.entry(f).or_default().insert(
+                    name.to_string(),
+                    ServiceFacts {
+                        definitions,
+                        merged,
+                        one_shot,
+                        application,
+                    },
+                );
+            }
+        }
+        facts.services = services;
+        facts
+    }
+
+    fn service(&self, file: FileId, name: &str) -> Option<&ServiceFacts> {
+        self.services.get(&file)?.get(name)
+    }
+
+    /// Whether a definition in `other` applies when `file` is deployed: files of one
+    /// deployment, except that a development or test overlay does not count for a file that
+    /// may be deployed.
+    fn applies(&self, project: &Project, file: FileId, other: FileId) -> bool {
+        if file == other {
+            return true;
+        }
+        let same = self.groups.together(file, other);
+        let env = |f: FileId| project.file(f).source.environment;
+        let local = |e: Environment| matches!(e, Environment::Development | Environment::Test);
+        same && (!local(env(other)) || local(env(file)))
+    }
+
+    /// What each definition of `ids` (see [`StackFacts::find_definitions`]) contributes once
+    /// Compose merges them, when that is less than its source (`None` when it is all of it):
+    ///
+    /// - a service takes precedence over the services it `extends` (transitively): a value it
+    ///   sets for a single-valued key (`image`, `command`, `restart`, `user`, …) replaces
+    ///   theirs, its `environment:` replaces their variables of the same name and its
+    ///   `volumes:` their mounts at the same container path; lists such as `ports:` add up;
+    /// - a definition in an overlay file (one that says neither `image`, `build` nor
+    ///   `extends`) takes precedence over the definitions it completes, but only where it says
+    ///   so: which overlays a deploy combines is not known, so only its explicit `!reset` and
+    ///   `!override` keys drop theirs;
+    /// - a key tagged `!reset` or `!override`, or an `environment:` variable tagged `!reset`,
+    ///   drops the value of every definition of lower precedence.
+    fn merge(&self, project: &Project, ids: &[ServiceId]) -> Vec<Option<Box<Service>>> {
+        let infos = project.index.service_infos();
+        let position = |id: ServiceId| ids.iter().position(|&x| x == id);
+        // (higher, lower, whether the higher one extends the lower one), by position.
+        let mut pairs: Vec<(usize, usize, bool)> = Vec::new();
+        let mut bases: HashSet<usize> = HashSet::new();
+        for (i, &d) in ids.iter().enumerate() {
+            let (mut at, mut current) = (infos[d].file, infos[d].name.clone());
+            let mut above = vec![i];
+            for _ in 0..8 {
+                let Some((next_file, next)) = project.index.extended(at, &current) else {
+                    break;
+                };
+                let next_id = self
+                    .ids
+                    .get(&next_file)
+                    .and_then(|s| s.get(&next.name.value));
+                let Some(j) = next_id.and_then(|&n| position(n)) else {
+                    break;
+                };
+                if above.contains(&j) {
+                    break;
+                }
+                pairs.extend(above.iter().map(|&h| (h, j, true)));
+                above.push(j);
+                bases.insert(j);
+                at = next_file;
+                current = next.name.value.clone();
+            }
+        }
+        let overlay = |i: usize| {
+            let s = infos[ids[i]].service();
+            !bases.contains(&i) && s.image.is_none() && s.build.is_none() && s.extends.is_none()
+        };
+        for o in (0..ids.len()).filter(|&o| overlay(o)) {
+            pairs.extend(
+                (0..ids.len())
+                    .filter(|&c| c != o && !overlay(c))
+                    .map(|c| (o, c, false)),
+            );
+        }
+        let mut merged: Vec<Option<Box<Service>>> = vec![None; ids.len()];
+        for (hi, lo, extends) in pairs {
+            let higher = infos[ids[hi]].service();
+            let source = infos[ids[lo]].service();
+            let mut cleared: Vec<&str> = higher.replaced_keys().collect();
+            if extends {
+                cleared.extend(
+                    SINGLE_VALUED_KEYS
+                        .iter()
+                        .copied()
+                        .filter(|k| higher.has_key(k)),
+                );
+            }
+            // A variable the higher definition resets, or (over what it extends) sets.
+            let replaces_variable = |name: &str| {
+                higher.reset_environment.iter().any(|r| r.value == name)
+                    || (extends && higher.env(name).is_some())
+            };
+            let replaced_env =
+                |lower: &Service| lower.environment.iter().any(|v| replaces_variable(&v.name));
+            let target = |v: &crate::parse::compose::Volume| {
+                v.target
+                    .as_ref()
+                    .map(|t| t.value.trim_end_matches('/').to_string())
+            };
+            let higher_targets: HashSet<String> =
+                higher.volumes.iter().filter_map(target).collect();
+            let replaced_volume = |lower: &Service| {
+                extends
+                    && lower
+                        .volumes
+                        .iter()
+                        .any(|v| target(v).is_some_and(|t| higher_targets.contains(&t)))
+            };
+            let current = merged[lo].as_deref().unwrap_or(source);
+            let changes = cleared.iter().any(|k| current.has_key(k))
+                || replaced_env(current)
+                || replaced_volume(current);
+            if !changes {
+                continue;
+            }
+            let mut service = merged[lo]
+                .take()
+                .unwrap_or_else(|| Box::new(source.clone()));
+            for k in &cleared {
+                service.clear(k);
+            }
+            service.environment.retain(|v| !replaces_variable(&v.name));
+            if extends {
+                service
+                    .volumes
+                    .retain(|v| target(v).is_none_or(|t| !higher_targets.contains(&t)));
+            }
+            merged[lo] = Some(service);
+        }
+        merged
+    }
+
+    /// See [`Stack::definitions`].
+    fn find_definitions(&self, project: &Project, file: FileId, name: &str) -> Vec<ServiceId> {
+        let index = &project.index;
+        let infos = index.service_infos();
+        let Some(all) = self
+            .groups
+            .group(file)
+            .and_then(|g| self.by_name.get(&(g, name.to_string())))
+        else {
+            return Vec::new();
+        };
+        // Its own definition first, then the other files' in file order: one per file.
+        let mut out: Vec<ServiceId> = all
+            .iter()
+            .copied()
+            .filter(|&d| infos[d].file == file)
+            .collect();
+        out.extend(all.iter().copied().filter(|&d| {
+            let f = infos[d].file;
+            f != file && self.applies(project, file, f)
+        }));
+        let mut extended: Vec<ServiceId> = Vec::new();
+        for &d in &out {
+            if infos[d].service().extends.is_none() {
+                continue;
+            }
+            let (mut at, mut current) = (infos[d].file, infos[d].name.clone());
+            for _ in 0..8 {
+                let Some((next_file, next)) = index.extended(at, &current) else {
+                    break;
+                };
+                let Some(&next_id) = self
+                    .ids
+                    .get(&next_file)
+                    .and_then(|s| s.get(&next.name.value))
+                else {
+                    break;
+                };
+                if !out.contains(&next_id) && !extended.contains(&next_id) {
+                    extended.push(next_id);
+                }
+                at = next_file;
+                current = next.name.value.clone();
+            }
+        }
+        out.extend(extended);
+        out
+    }
+}
+
+/// Service keys with one value, which the value of a service that `extends` another replaces.
+const SINGLE_VALUED_KEYS: &[&str] = &[
+    "image",
+    "command",
+    "entrypoint",
+    "restart",
+    "user",
+    "network_mode",
+    "container_name",
+    "hostname",
+    "working_dir",
+    "stop_grace_period",
+    "pull_policy",
+    "privileged",
+    "read_only",
+    "init",
+];
+
 /// Which Compose files make up one deployment. Compose merges files given together with `-f`
 /// (a base and its overlays sit in one folder) and the files an `include:` names, so a service
 /// written in one of them may get its healthcheck, restart policy or environment from another.
 /// Rules about what a service lacks look at every definition before reporting, and stay silent
 /// rather than guess which of the files a deploy combines.
-pub(crate) struct Stack<'a> {
+///
+/// The answers come from the project's [`StackFacts`], built once and shared by every rule.
+pub(crate) struct Stack<'a, F = Arc<StackFacts>> {
     pub(crate) project: &'a Project,
-    groups: ComposeGroups,
-    /// Services another service waits for with `service_completed_successfully`: the files
-    /// that wait, by service name.
-    awaited: HashMap<&'a str, Vec<FileId>>,
-    /// The image repositories services build (`build:` with `image:`), with the service.
-    built: Vec<(String, Definition<'a>)>,
-    /// Every definition of every service, by name, in file order.
-    by_name: HashMap<&'a str, Vec<Definition<'a>>>,
-    /// [`Stack::definitions`] and [`Stack::one_shot`] answers, which several rules ask for
-    /// every service.
-    definitions: RefCell<DefinitionCache<'a>>,
-    one_shot: RefCell<HashMap<(FileId, String), Option<&'static str>>>,
+    facts: F,
 }
 
 /// One definition of a service: the file it is written in and the service.
 pub(crate) type Definition<'a> = (FileId, &'a Service);
 
-type DefinitionCache<'a> = HashMap<(FileId, String), Rc<[Definition<'a>]>>;
-
 impl<'a> Stack<'a> {
     pub(crate) fn new(project: &'a Project) -> Stack<'a> {
-        let mut awaited: HashMap<&'a str, Vec<FileId>> = HashMap::new();
-        let mut by_name: HashMap<&'a str, Vec<Definition<'a>>> = HashMap::new();
-        for (f, service) in project.index.services() {
-            by_name
-                .entry(service.name.value.as_str())
-                .or_default()
-                .push((f, service));
-            for d in &service.depends_on {
-                if d.condition() == "service_completed_successfully" {
-                    awaited.entry(d.service.value.as_str()).or_default().push(f);
-                }
-            }
-        }
-        let built = project
-            .index
-            .services()
-            .filter(|(_, s)| s.build.is_some())
-            .filter_map(|(f, s)| {
-                let image = s.image.as_ref()?;
-                let r = resolve_image(project, f, &image.value, true)?;
-                Some((r.image.repository, (f, s)))
-            })
-            .collect();
         Stack {
             project,
-            groups: ComposeGroups::new(project),
-            awaited,
-            built,
-            by_name,
-            definitions: RefCell::new(HashMap::new()),
-            one_shot: RefCell::new(HashMap::new()),
+            facts: StackFacts::of(project),
         }
     }
+}
 
+impl<'a, F: std::ops::Deref<Target = StackFacts>> Stack<'a, F> {
     pub(crate) fn environment(&self, file: FileId) -> Environment {
         self.project.file(file).source.environment
     }
@@ -456,71 +758,43 @@ impl<'a> Stack<'a> {
     /// [`development_command`]).
     pub(crate) fn judged(&self, ctx: &Ctx<'_>, file: FileId) -> bool {
         let env = self.environment(file);
-        let says_development = || {
-            self.project.file(file).model.compose().is_some_and(|c| {
-                development_marker(c).is_some() || development_command(c).is_some()
-            })
-        };
-        ctx.applies_to(env) && !(env == Environment::Unknown && says_development())
+        ctx.applies_to(env)
+            && !(env == Environment::Unknown && self.facts.development.contains(&file))
     }
 
-    /// Whether a definition in `other` applies when `file` is deployed: files of one
-    /// deployment, except that a development or test overlay does not count for a file that
-    /// may be deployed.
+    /// See [`StackFacts::applies`].
     fn applies(&self, file: FileId, other: FileId) -> bool {
-        if file == other {
-            return true;
-        }
-        let same = self.groups.together(file, other);
-        let local = |e: Environment| matches!(e, Environment::Development | Environment::Test);
-        same && (!local(self.environment(other)) || local(self.environment(file)))
+        self.facts.applies(self.project, file, other)
+    }
+
+    /// The definitions `ids`, each as merged (see [`StackFacts::merge`]) when `merged` has it.
+    fn resolve<'s>(
+        &'s self,
+        ids: &[ServiceId],
+        merged: &'s [Option<Box<Service>>],
+    ) -> Vec<Definition<'s>> {
+        let infos = self.project.index.service_infos();
+        ids.iter()
+            .enumerate()
+            .map(|(i, &d)| {
+                let source: &'s Service = infos[d].service();
+                let service = merged.get(i).and_then(|m| m.as_deref()).unwrap_or(source);
+                (infos[d].file, service)
+            })
+            .collect()
     }
 
     /// Every definition Compose may merge into the service `name` of `file`: its own, the
     /// services it `extends:` (transitively), and the same service in the other files of its
-    /// deployment.
-    pub(crate) fn definitions(&self, file: FileId, name: &str) -> Rc<[Definition<'a>]> {
-        let key = (file, name.to_string());
-        if let Some(defs) = self.definitions.borrow().get(&key) {
-            return Rc::clone(defs);
+    /// deployment; each without the values a definition of higher precedence replaces (see
+    /// [`StackFacts::merge`]), so that asking whether any definition has a value asks whether
+    /// the merged service has it.
+    pub(crate) fn definitions(&self, file: FileId, name: &str) -> Vec<Definition<'_>> {
+        match self.facts.service(file, name) {
+            Some(s) => self.resolve(&s.definitions, &s.merged),
+            // No file of the deployment defines it.
+            None => Vec::new(),
         }
-        let defs: Rc<[Definition<'a>]> = self.find_definitions(file, name).into();
-        self.definitions.borrow_mut().insert(key, Rc::clone(&defs));
-        defs
-    }
-
-    fn find_definitions(&self, file: FileId, name: &str) -> Vec<Definition<'a>> {
-        let index = &self.project.index;
-        let Some(all) = self.by_name.get(name) else {
-            return Vec::new();
-        };
-        // Its own definition first, then the other files' in file order: one per file.
-        let mut out: Vec<Definition<'a>> = all.iter().copied().filter(|d| d.0 == file).collect();
-        out.extend(
-            all.iter()
-                .copied()
-                .filter(|d| d.0 != file && self.applies(file, d.0)),
-        );
-        let mut extended: Vec<Definition<'a>> = Vec::new();
-        for &(f, service) in &out {
-            if service.extends.is_none() {
-                continue;
-            }
-            let (mut at, mut current) = (f, service.name.value.clone());
-            for _ in 0..8 {
-                let Some((next_file, next)) = index.extended(at, &current) else {
-                    break;
-                };
-                let seen = |d: &Definition<'a>| d.0 == next_file && std::ptr::eq(d.1, next);
-                if !out.iter().any(seen) && !extended.iter().any(seen) {
-                    extended.push((next_file, next));
-                }
-                at = next_file;
-                current = next.name.value.clone();
-            }
-        }
-        out.extend(extended);
-        out
     }
 
     /// Whether any definition of the service has what `has` looks for.
@@ -543,17 +817,18 @@ impl<'a> Stack<'a> {
     /// migration or setup command, a name that says so, a command that does nothing, or another
     /// service waiting for it to complete.
     pub(crate) fn one_shot(&self, file: FileId, name: &str) -> Option<&'static str> {
-        let key = (file, name.to_string());
-        if let Some(answer) = self.one_shot.borrow().get(&key) {
-            return *answer;
+        match self.facts.service(file, name) {
+            Some(s) => s.one_shot,
+            None => self.find_one_shot(&self.definitions(file, name), file, name),
         }
-        let answer = self.find_one_shot(file, name);
-        self.one_shot.borrow_mut().insert(key, answer);
-        answer
     }
 
-    fn find_one_shot(&self, file: FileId, name: &str) -> Option<&'static str> {
-        let defs = self.definitions(file, name);
+    fn find_one_shot(
+        &self,
+        defs: &[Definition<'_>],
+        file: FileId,
+        name: &str,
+    ) -> Option<&'static str> {
         for (_, s) in defs.iter() {
             if let Some(r) = &s.restart {
                 if matches!(r.value.trim().to_ascii_lowercase().as_str(), "no" | "false") {
@@ -586,8 +861,10 @@ impl<'a> Stack<'a> {
             return Some("its name says it runs once");
         }
         let awaited = self
-            .awaited
-            .get(name)
+            .facts
+            .groups
+            .group(file)
+            .and_then(|g| self.facts.awaited.get(&(g, name.to_string())))
             .is_some_and(|files| files.iter().any(|&f| self.applies(file, f)));
         awaited.then_some("another service waits for it to complete")
     }
@@ -595,10 +872,13 @@ impl<'a> Stack<'a> {
     /// The service of `file`'s deployment that builds images of `repository` from source, if
     /// one does: a service that only names such an image runs that build.
     pub(crate) fn builder_of(&self, file: FileId, repository: &str) -> Option<Definition<'a>> {
-        self.built
+        let infos = self.project.index.service_infos();
+        self.facts
+            .built
+            .get(repository)?
             .iter()
-            .find(|(r, (f, _))| r == repository && self.applies(file, *f))
-            .map(|(_, d)| *d)
+            .find(|&&d| self.applies(file, infos[d].file))
+            .map(|&d| (infos[d].file, infos[d].service()))
     }
 
     /// Which long-running services of `file` follow a practice (`has`), for
@@ -628,9 +908,16 @@ impl<'a> Stack<'a> {
     /// What identifies the application a service runs: its build (context, Dockerfile and
     /// target) and its image repository.
     pub(crate) fn application(&self, file: FileId, name: &str) -> Vec<String> {
+        match self.facts.service(file, name) {
+            Some(s) => s.application.clone(),
+            None => self.find_application(&self.definitions(file, name)),
+        }
+    }
+
+    fn find_application(&self, defs: &[Definition<'_>]) -> Vec<String> {
         let index = &self.project.index;
         let mut out = Vec::new();
-        for &(f, s) in self.definitions(file, name).iter() {
+        for &(f, s) in defs {
             let Some(build) = &s.build else { continue };
             let Some(info) = index.info(f, &s.name.value) else {
                 continue;
@@ -645,7 +932,10 @@ impl<'a> Stack<'a> {
                 break;
             }
         }
-        if let Some((f, image)) = self.image(file, name) {
+        let image = defs
+            .iter()
+            .find_map(|&(f, s)| s.image.as_ref().map(|i| (f, i)));
+        if let Some((f, image)) = image {
             if let Some(r) = resolve_image(self.project, f, &image.value, true) {
                 out.push(format!("image {}", r.image.repository));
             }
@@ -680,7 +970,7 @@ impl<'a> Stack<'a> {
 
     /// The image the service runs, resolved (see [`resolve_image`]), with the definition that
     /// names it.
-    pub(crate) fn image(&self, file: FileId, name: &str) -> Option<(FileId, &'a Spanned<String>)> {
+    pub(crate) fn image(&self, file: FileId, name: &str) -> Option<(FileId, &Spanned<String>)> {
         self.definitions(file, name)
             .iter()
             .find_map(|&(f, s)| s.image.as_ref().map(|i| (f, i)))
@@ -1139,6 +1429,219 @@ fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A project of Compose files (path, environment, text), indexed.
+    pub(crate) fn compose_project(files: &[(&str, Environment, &str)]) -> Project {
+        use crate::kind::FileKind;
+        use crate::project::ParsedFile;
+        use crate::source::SourceFile;
+        let parsed = files
+            .iter()
+            .enumerate()
+            .map(|(id, &(path, env, text))| {
+                let (model, _) = crate::parse::parse(FileKind::Compose, text);
+                let source = SourceFile::new(
+                    path.into(),
+                    path.into(),
+                    FileKind::Compose,
+                    env,
+                    text.into(),
+                );
+                ParsedFile::new(id, source, model)
+            })
+            .collect();
+        let mut project = Project::new("/p".into(), parsed);
+        project.index = crate::index::build(&project.files);
+        project
+    }
+
+    #[test]
+    fn stacks_of_one_project_share_facts_built_once() {
+        let project = compose_project(&[(
+            "/p/compose.yml",
+            Environment::Production,
+            "services:\n  web:\n    image: app:1\n",
+        )]);
+        let (a, b) = (Stack::new(&project), Stack::new(&project));
+        assert!(Arc::ptr_eq(&a.facts, &b.facts));
+        assert!(Arc::ptr_eq(&a.facts.groups, &ComposeGroups::of(&project)));
+    }
+
+    #[test]
+    fn definitions_come_from_the_deployment_and_extended_services_in_order() {
+        let project = compose_project(&[
+            (
+                "/p/compose.yml",
+                Environment::Production,
+                "services:\n  web:\n    extends: base\n  base:\n    image: app:1\n  \
+                 migrate:\n    image: app:1\n",
+            ),
+            (
+                "/p/compose.prod.yml",
+                Environment::Production,
+                "services:\n  web:\n    restart: always\n    depends_on:\n      migrate:\n  \
+                      condition: service_completed_successfully\n",
+            ),
+            (
+                "/p/compose.dev.yml",
+                Environment::Development,
+                "services:\n  web:\n    restart: \"no\"\n",
+            ),
+            (
+                "/q/compose.yml",
+                Environment::Production,
+                "services:\n  web:\n    restart: \"no\"\n  migrate:\n    image: app:1\n",
+            ),
+        ]);
+        let stack = Stack::new(&project);
+        let files: Vec<FileId> = stack.definitions(0, "web").iter().map(|d| d.0).collect();
+        let names: Vec<&str> = stack
+            .definitions(0, "web")
+            .iter()
+            .map(|d| d.1.name.value.as_str())
+            .collect();
+        // Its own, the production overlay's, then the service it extends; not the development
+        // overlay's, not another folder's.
+        assert_eq!(files, [0, 1, 0]);
+        assert_eq!(names, ["web", "web", "base"]);
+        // A development overlay sees every definition of its deployment.
+        assert_eq!(stack.definitions(2, "web").len(), 4);
+        assert_eq!(stack.one_shot(0, "web"), None);
+        assert_eq!(stack.one_shot(2, "web"), Some("it is not restarted"));
+        assert_eq!(
+            stack.one_shot(0, "migrate"),
+            Some("its name says it runs once")
+        );
+        assert!(stack.any(0, "web", |s| s.image.is_some()));
+        // A name no file of the deployment defines has no definition.
+        assert!(stack.definitions(0, "worker").is_empty());
+    }
+
+    #[test]
+    fn extends_merges_as_compose_does_across_files() {
+        let project = compose_project(&[
+            (
+                "/p/compose.yml",
+                Environment::Production,
+                "services:
+  web:
+    extends:
+      file: common.yml
+      service: base
+    restart: always
+    environment:
+      DEBUG: \"false\"
+    volumes:
+      - ./conf:/etc/app
+",
+            ),
+            (
+                "/p/common.yml",
+                Environment::Production,
+                "services:
+  base:
+    image: app:1
+    restart: \"no\"
+    healthcheck:
+      test: [CMD, \"true\"]
+    environment:
+      DEBUG: \"true\"
+      TZ: UTC
+    volumes:
+      - data:/etc/app
+      - logs:/var/log
+    ports: [\"80:80\"]
+",
+            ),
+        ]);
+        let stack = Stack::new(&project);
+        // The extended service's values the service does not replace are its own.
+        assert!(stack.any(0, "web", |s| s.healthcheck.is_some()));
+        assert!(stack.any(0, "web", |s| !s.ports.is_empty()));
+        assert_eq!(stack.image(0, "web").map(|(f, _)| f), Some(1));
+        // `restart: always` replaces `restart: "no"`: not a one-shot job.
+        assert!(!stack.any(0, "web", |s| s
+            .restart
+            .as_ref()
+            .is_some_and(|r| r.value == "no")));
+        assert_eq!(stack.one_shot(0, "web"), None);
+        // Environment merges by variable, volumes by container path.
+        let env: Vec<(String, Option<String>)> = stack
+            .definitions(0, "web")
+            .iter()
+            .flat_map(|(_, s)| s.environment.iter())
+            .map(|v| (v.name.clone(), v.value.clone()))
+            .collect();
+        assert_eq!(
+            env,
+            [
+                ("DEBUG".to_string(), Some("false".to_string())),
+                ("TZ".to_string(), Some("UTC".to_string()))
+            ]
+        );
+        let mounts: usize = stack
+            .definitions(0, "web")
+            .iter()
+            .map(|(_, s)| s.volumes.len())
+            .sum();
+        assert_eq!(mounts, 2);
+        // The extended service alone keeps all its values.
+        assert_eq!(stack.one_shot(1, "base"), Some("it is not restarted"));
+    }
+
+    #[test]
+    fn reset_and_override_drop_what_lower_definitions_say() {
+        let project = compose_project(&[
+            (
+                "/p/compose.yml",
+                Environment::Production,
+                "services:
+  web:
+    image: app:1
+    healthcheck:
+      test: [CMD, \"true\"]
+    ports: [\"80:80\"]
+    restart: always
+    environment:
+      DEBUG: \"true\"
+      TZ: UTC
+  worker:
+    extends: web
+    healthcheck: !reset {}
+",
+            ),
+            (
+                "/p/compose.prod.yml",
+                Environment::Production,
+                "services:
+  web:
+    healthcheck: !reset null
+    ports: !override
+      - \"127.0.0.1:80:80\"
+    environment:
+      DEBUG: !reset null
+",
+            ),
+        ]);
+        let stack = Stack::new(&project);
+        // The overlay resets the base's healthcheck and replaces its ports.
+        assert!(!stack.any(0, "web", |s| s.healthcheck.is_some()));
+        let hosts: Vec<Option<String>> = stack
+            .definitions(0, "web")
+            .iter()
+            .flat_map(|(_, s)| s.ports.iter())
+            .map(|p| p.host_ip.as_ref().map(|h| h.value.clone()))
+            .collect();
+        assert_eq!(hosts, [Some("127.0.0.1".to_string())]);
+        // A value the overlay does not mention still counts.
+        assert!(stack.any(0, "web", |s| s.restart.is_some()));
+        // A variable reset in the overlay is gone, the others stay.
+        assert!(!stack.any(0, "web", |s| s.env("DEBUG").is_some()));
+        assert!(stack.any(0, "web", |s| s.env("TZ").is_some()));
+        // A service resets what it extends.
+        assert!(!stack.any(0, "worker", |s| s.healthcheck.is_some()));
+        assert!(stack.any(0, "worker", |s| s.image.is_some()));
+    }
 
     #[test]
     fn near_miss_suggests_close_names_only() {

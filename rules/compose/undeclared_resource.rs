@@ -77,7 +77,7 @@ impl Rule for UndeclaredResource {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let index = &project.index;
-        let groups = ComposeGroups::new(project);
+        let groups = ComposeGroups::of(project);
         let mut seen: HashSet<(FileId, Span)> = HashSet::new();
         let mut unseen: HashMap<FileId, bool> = HashMap::new();
         for kind in [

@@ -63,7 +63,7 @@ impl Rule for UndeclaredSecret {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let index = &project.index;
-        let groups = ComposeGroups::new(project);
+        let groups = ComposeGroups::of(project);
         for variable in index.variables() {
             let name = variable.name.as_str();
             if !is_secret_name(name) || index.template_declarations(name).next().is_some() {

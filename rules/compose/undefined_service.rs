@@ -60,7 +60,7 @@ impl Rule for UndefinedService {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let index = &project.index;
-        let groups = ComposeGroups::new(project);
+        let groups = ComposeGroups::of(project);
         let mut seen: HashSet<(FileId, Span)> = HashSet::new();
         for (file, service) in index.services() {
             if !ctx.applies_to(project.file(file).source.environment) {

@@ -335,6 +335,14 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// The Compose merge tag the node is written with (`!reset`, `!override`), if any.
+    pub fn merge_tag(&self) -> Option<MergeTag> {
+        let tags = &self.file.arena.merge_tags;
+        tags.binary_search_by_key(&self.id, |&(id, _)| id)
+            .ok()
+            .map(|at| tags[at].1)
+    }
+
     pub fn style(&self) -> Option<ScalarStyle> {
         match self.data().data {
             Data::Scalar { style, .. } => Some(style),
@@ -502,6 +510,8 @@ struct Arena {
     /// Decoded scalar values that are not verbatim slices of the source.
     values: String,
     documents: Vec<u32>,
+    /// Nodes tagged `!reset` or `!override`, by increasing id.
+    merge_tags: Vec<(u32, MergeTag)>,
 }
 
 impl Arena {
@@ -551,6 +561,16 @@ enum Data {
         target: u32,
     },
     Unresolved,
+}
+
+/// The Compose merge tags: how a value combines with the one it would be merged with (in an
+/// overlay file, or over the service a service `extends`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeTag {
+    /// `!reset`: the value is removed, the inherited one included.
+    Reset,
+    /// `!override`: the value replaces the inherited one instead of merging with it.
+    Override,
 }
 
 /// The tags that change how a scalar is read; everything else is `Other`.

@@ -7,7 +7,7 @@ use super::keys::{self, Shape};
 use super::syntax;
 use super::*;
 use crate::parse::interpolate::{self, Piece};
-use crate::parse::yaml::{Node, NodeKind, YamlFile};
+use crate::parse::yaml::{MergeTag, Node, NodeKind, YamlFile};
 
 /// Issues after which unknown keys are reported without a "did you mean" suggestion.
 const SUGGESTION_LIMIT: usize = 1000;
@@ -297,6 +297,16 @@ impl Builder {
             let Some(k) = key.as_str() else {
                 continue;
             };
+            match value.merge_tag() {
+                Some(MergeTag::Reset) => {
+                    s.reset.push(Spanned::new(k.to_string(), key.span()));
+                    continue;
+                }
+                Some(MergeTag::Override) => {
+                    s.overridden.push(Spanned::new(k.to_string(), key.span()))
+                }
+                None => {}
+            }
             s.keys.push(Spanned::new(k.to_string(), key.span()));
             let at = format!("{path}.{k}");
             let at = at.as_str();
@@ -305,7 +315,21 @@ impl Builder {
                 "build" => s.build = self.build_section(value, at),
                 "command" => s.command = self.command(value, at, false),
                 "entrypoint" => s.entrypoint = self.command(value, at, false),
-                "environment" => s.environment = self.key_values(value, at),
+                "environment" => {
+                    s.environment = self.key_values(value, at);
+                    // Ex) `FOO: !reset null`: the variable is removed, the inherited one too.
+                    if shape(value) == Some(Shape::MAP) {
+                        for (key, v) in value.entries() {
+                            if v.merge_tag() != Some(MergeTag::Reset) {
+                                continue;
+                            }
+                            let Some(name) = key.as_str() else { continue };
+                            s.environment.retain(|e| e.name != name);
+                            s.reset_environment
+                                .push(Spanned::new(name.to_string(), key.span()));
+                        }
+                    }
+                }
                 "env_file" => s.env_file = self.env_files(value, at),
                 "volumes" => s.volumes = self.volumes(value, at),
                 "tmpfs" => s.tmpfs = self.string_or_list(value, at),

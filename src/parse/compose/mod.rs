@@ -201,9 +201,71 @@ pub struct Service {
     pub stop_grace_period: Option<Spanned<String>>,
     pub logging: Option<Logging>,
     pub pull_policy: Option<Spanned<String>>,
+    /// Keys whose value is tagged `!reset`: Compose removes them, the value the service would
+    /// inherit (from the file it overlays or the service it `extends`) included. The model
+    /// leaves them unset and out of [`Service::keys`].
+    pub reset: Vec<Spanned<String>>,
+    /// Keys whose value is tagged `!override`: the value replaces the inherited one instead
+    /// of merging with it.
+    pub overridden: Vec<Spanned<String>>,
+    /// `environment:` variables tagged `!reset` (`FOO: !reset null`): removed, the value the
+    /// service would inherit included; left out of [`Service::environment`].
+    pub reset_environment: Vec<Spanned<String>>,
 }
 
 impl Service {
+    /// Unsets the value of a service key (its field in the model and its entry in
+    /// [`Service::keys`]), as a higher-precedence `!reset` or `!override` does to the value
+    /// this service would contribute. Keys the model does not detail only leave `keys`.
+    pub fn clear(&mut self, key: &str) {
+        self.keys.retain(|k| k.value != key);
+        match key {
+            "image" => self.image = None,
+            "build" => self.build = None,
+            "command" => self.command = None,
+            "entrypoint" => self.entrypoint = None,
+            "environment" => self.environment.clear(),
+            "env_file" => self.env_file.clear(),
+            "volumes" => self.volumes.clear(),
+            "tmpfs" => self.tmpfs.clear(),
+            "volumes_from" => self.volumes_from.clear(),
+            "ports" => self.ports.clear(),
+            "expose" => self.expose.clear(),
+            "depends_on" => self.depends_on.clear(),
+            "healthcheck" => self.healthcheck = None,
+            "restart" => self.restart = None,
+            "deploy" => self.deploy = None,
+            "secrets" => self.secrets.clear(),
+            "configs" => self.configs.clear(),
+            "networks" => self.networks.clear(),
+            "network_mode" => self.network_mode = None,
+            "profiles" => self.profiles.clear(),
+            "user" => self.user = None,
+            "privileged" => self.privileged = None,
+            "read_only" => self.read_only = None,
+            "init" => self.init = None,
+            "cap_add" => self.cap_add.clear(),
+            "cap_drop" => self.cap_drop.clear(),
+            "labels" => self.labels.clear(),
+            "container_name" => self.container_name = None,
+            "hostname" => self.hostname = None,
+            "extends" => self.extends = None,
+            "working_dir" => self.working_dir = None,
+            "stop_grace_period" => self.stop_grace_period = None,
+            "logging" => self.logging = None,
+            "pull_policy" => self.pull_policy = None,
+            _ => {}
+        }
+    }
+
+    /// The keys whose inherited values Compose drops: those tagged `!reset` or `!override`.
+    pub fn replaced_keys(&self) -> impl Iterator<Item = &str> {
+        self.reset
+            .iter()
+            .chain(&self.overridden)
+            .map(|k| k.value.as_str())
+    }
+
     /// Whether the service has the key (after merges).
     pub fn has_key(&self, key: &str) -> bool {
         self.keys.iter().any(|k| k.value == key)

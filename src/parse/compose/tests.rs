@@ -823,3 +823,38 @@ fn multi_document_files_contribute_every_document() {
     let names: Vec<_> = file.services.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
 }
+
+#[test]
+fn reset_keys_are_unset_and_override_keys_are_kept_and_recorded() {
+    let text = "\
+services:
+  web:
+    extends: base
+    ports: !reset []
+    healthcheck: !reset {}
+    command: !reset null
+    environment: !override
+      MODE: prod
+      DEBUG: !reset null
+";
+    let file = model(text);
+    let web = &file.services[0];
+    assert!(web.ports.is_empty() && web.healthcheck.is_none() && web.command.is_none());
+    let reset: Vec<&str> = web.reset.iter().map(|k| k.value.as_str()).collect();
+    assert_eq!(reset, ["ports", "healthcheck", "command"]);
+    assert!(!web.has_key("ports") && web.has_key("environment"));
+    assert_eq!(
+        web.env("MODE").and_then(|v| v.value.as_deref()),
+        Some("prod")
+    );
+    assert!(web.env("DEBUG").is_none());
+    assert_eq!(web.reset_environment[0].value, "DEBUG");
+    let replaced: Vec<&str> = web.replaced_keys().collect();
+    assert_eq!(replaced, ["ports", "healthcheck", "command", "environment"]);
+    assert_eq!(web.reset[0].span, find(text, "ports", 0));
+
+    let mut base =
+        model("services:\n  b:\n    image: a\n    ports: [\"80:80\"]\n").services[0].clone();
+    base.clear("ports");
+    assert!(base.ports.is_empty() && !base.has_key("ports") && base.image.is_some());
+}

@@ -11,7 +11,7 @@ use std::ops::Range;
 
 use granit_parser::{ErrorKind, Event, Parser, ScanError, StructureStyle, Tag};
 
-use super::{Arena, Data, NodeData, ScalarStyle, TagKind, ValueRef};
+use super::{Arena, Data, MergeTag, NodeData, ScalarStyle, TagKind, ValueRef};
 use crate::parse::ParseIssue;
 use crate::source::Span;
 
@@ -191,8 +191,14 @@ impl<'i> Builder<'i> {
             Event::Scalar(value, style, anchor, tag) => {
                 self.scalar(value, style, anchor, tag.as_deref(), range)
             }
-            Event::SequenceStart(style, anchor, _) => self.open(false, style, anchor, range),
-            Event::MappingStart(style, anchor, _) => self.open(true, style, anchor, range),
+            Event::SequenceStart(style, anchor, tag) => {
+                self.open(false, style, anchor, range);
+                self.merge_tag(tag.as_deref());
+            }
+            Event::MappingStart(style, anchor, tag) => {
+                self.open(true, style, anchor, range);
+                self.merge_tag(tag.as_deref());
+            }
             Event::SequenceEnd | Event::MappingEnd => self.close(range),
             Event::Alias(anchor) => self.alias(anchor, range),
             Event::UnresolvedAlias(name) => {
@@ -274,6 +280,8 @@ impl<'i> Builder<'i> {
             self.out.arena.nodes.truncate(c.nodes);
             self.out.arena.children.truncate(c.children);
             self.out.arena.values.truncate(c.values);
+            let nodes = c.nodes as u32;
+            self.out.arena.merge_tags.retain(|&(id, _)| id < nodes);
             self.out.duplicate_keys.truncate(c.duplicate_keys);
         }
         self.anchors.clear();
@@ -318,6 +326,20 @@ impl<'i> Builder<'i> {
         }
     }
 
+    /// Records the Compose merge tag of the node just pushed.
+    fn merge_tag(&mut self, tag: Option<&Tag>) {
+        let Some(tag) = tag.filter(|t| t.handle() == "!") else {
+            return;
+        };
+        let kind = match tag.suffix() {
+            "reset" => MergeTag::Reset,
+            "override" => MergeTag::Override,
+            _ => return,
+        };
+        let id = self.out.arena.nodes.len().saturating_sub(1) as u32;
+        self.out.arena.merge_tags.push((id, kind));
+    }
+
     fn scalar(
         &mut self,
         value: Cow<'i, str>,
@@ -340,6 +362,7 @@ impl<'i> Builder<'i> {
         } else {
             value
         };
+        let merge_tag = tag;
         let mut tag = tag_kind(tag);
         if style == ScalarStyle::Plain
             && value == "<<"
@@ -352,6 +375,7 @@ impl<'i> Builder<'i> {
         let value = self.store_value(value);
         let data = Data::Scalar { style, tag, value };
         let id = self.push(span, data);
+        self.merge_tag(merge_tag);
         if anchor != 0 {
             self.anchors.insert(
                 anchor,

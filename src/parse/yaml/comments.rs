@@ -241,7 +241,7 @@ fn score(built: &Built, from: usize, to: usize, n: usize) -> Score {
 }
 
 enum Attempt {
-    Parsed(Candidate),
+    Parsed(Box<Candidate>),
     /// A syntax error on this line of the block.
     Failed(usize),
     OutOfBudget,
@@ -328,7 +328,7 @@ impl Search<'_> {
                 return;
             }
             match self.attempt(from, n) {
-                Attempt::Parsed(candidate) => consider(candidate, &mut self.best),
+                Attempt::Parsed(candidate) => consider(*candidate, &mut self.best),
                 Attempt::Failed(error_line) => failed.push((from, error_line)),
                 Attempt::OutOfBudget => return,
             }
@@ -345,7 +345,7 @@ impl Search<'_> {
                 continue;
             }
             match self.attempt(from, error_line) {
-                Attempt::Parsed(candidate) => consider(candidate, &mut self.best),
+                Attempt::Parsed(candidate) => consider(*candidate, &mut self.best),
                 Attempt::Failed(_) => {}
                 Attempt::OutOfBudget => return,
             }
@@ -370,7 +370,7 @@ impl Search<'_> {
             Some(at) => Attempt::Failed(map.line_of(start + at)),
             None => {
                 let score = score(&built, from, to, map.text_starts.len());
-                Attempt::Parsed(Candidate { from, built, score })
+                Attempt::Parsed(Box::new(Candidate { from, built, score }))
             }
         }
     }

@@ -985,3 +985,53 @@ fn json_keys_longer_than_yaml_implicit_keys_parse() {
     assert!(file.errors.is_empty(), "{:?}", file.errors);
     assert_eq!(at(&file, &[long.as_str()]).as_str(), Some("1"));
 }
+
+#[test]
+fn compose_merge_tags_are_kept_on_scalars_and_collections() {
+    let text = "\
+services:
+  web:
+    ports: !reset []
+    environment: !override
+      A: b
+    command: !reset null
+    image: !custom app
+    volumes: !override [a]
+    labels:
+      - !reset x
+";
+    let file = parse(text);
+    let web = file
+        .documents()
+        .next()
+        .unwrap()
+        .get("services")
+        .unwrap()
+        .get("web")
+        .unwrap();
+    let tag = |key: &str| web.get(key).unwrap().merge_tag();
+    assert_eq!(tag("ports"), Some(MergeTag::Reset));
+    assert_eq!(tag("environment"), Some(MergeTag::Override));
+    assert_eq!(tag("command"), Some(MergeTag::Reset));
+    assert_eq!(tag("image"), None);
+    assert_eq!(tag("volumes"), Some(MergeTag::Override));
+    assert_eq!(tag("labels"), None);
+    let label = web.get("labels").unwrap().items()[0];
+    assert_eq!(label.merge_tag(), Some(MergeTag::Reset));
+    assert_eq!(
+        web.get("environment")
+            .unwrap()
+            .get("A")
+            .unwrap()
+            .merge_tag(),
+        None
+    );
+}
+
+#[test]
+fn merge_tags_of_an_abandoned_document_are_dropped() {
+    let file = parse("a: !reset [\n---\nb: !override {x: 1}\nc: 1\n");
+    let doc = file.documents().last().unwrap();
+    assert_eq!(doc.get("b").unwrap().merge_tag(), Some(MergeTag::Override));
+    assert_eq!(doc.get("c").unwrap().merge_tag(), None);
+}
