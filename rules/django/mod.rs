@@ -28,7 +28,8 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::{Environment, FileKind};
 use crate::parse::python::{
-    layer, Cast, Clause, Condition, EnvLookup, Setting, SettingsModule, Spanned, Step, Value,
+    layer, Cast, Clause, Condition, EnvLookup, PathRoot, Setting, SettingsModule, Spanned, Step,
+    Value,
 };
 use crate::project::Project;
 use crate::rule::Ctx;
@@ -58,6 +59,8 @@ crate::family_rules! {
     drf_allow_any => DrfAllowAny,
     unbounded_upload_memory => UnboundedUploadMemory,
     long_session_age => LongSessionAge,
+    log_path_not_mounted => LogPathNotMounted,
+    local_memory_cache => LocalMemoryCache,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
@@ -225,6 +228,34 @@ impl Leaf {
                     None => c.test.when_unset().truthy() != Some(!c.holds),
                 })
         })
+    }
+
+    /// The file and the span within it of a span of the effective model.
+    pub(crate) fn locate(&self, span: Span) -> (FileId, Span) {
+        let (i, local) = self.model.locate(span);
+        (self.layers.get(i).map_or(self.file, |l| l.file), local)
+    }
+
+    /// The repository folder `BASE_DIR` names, when it is built from `__file__`.
+    pub(crate) fn base_dir(&self, project: &Project) -> Option<PathBuf> {
+        let setting = self.model.get("BASE_DIR")?;
+        let Value::Path(p) = &setting.value.value else {
+            return None;
+        };
+        let PathRoot::SettingsFile { parents } = p.root else {
+            return None;
+        };
+        let (file, _) = self.locate(setting.name_span);
+        let path = crate::discover::normalize(&project.file(file).source.path);
+        let mut dir = path.ancestors().nth(parents as usize)?.to_path_buf();
+        for part in &p.parts {
+            if part == ".." {
+                dir.pop();
+            } else {
+                dir.push(part);
+            }
+        }
+        Some(dir)
     }
 
     /// Where a finding about the module as a whole goes: the leaf's first star import, or the
