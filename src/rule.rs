@@ -247,6 +247,8 @@ macro_rules! family_rules {
 pub struct Ctx<'a> {
     pub project: &'a Project,
     meta: &'static RuleMeta,
+    /// The rule's `[rule-options.<rule>]` table from the configuration.
+    options: Option<&'a toml::Table>,
     out: Vec<Diagnostic>,
     discarded: Vec<Diagnostic>,
 }
@@ -256,9 +258,27 @@ impl<'a> Ctx<'a> {
         Ctx {
             project,
             meta,
+            options: None,
             out: Vec::new(),
             discarded: Vec::new(),
         }
+    }
+
+    /// The context with the rule's `[rule-options.<rule>]` table.
+    pub fn with_options(mut self, options: Option<&'a toml::Table>) -> Ctx<'a> {
+        self.options = options;
+        self
+    }
+
+    /// The option `key` of the rule's `[rule-options.<rule>]` table, when set.
+    pub fn option(&self, key: &str) -> Option<&'a toml::Value> {
+        self.options?.get(key)
+    }
+
+    /// An integer option within `range`; `None` when unset or not such an integer (the rule
+    /// then keeps its default).
+    pub fn int_option(&self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        self.option(key)?.as_integer().filter(|n| range.contains(n))
     }
 
     pub fn meta(&self) -> &'static RuleMeta {
