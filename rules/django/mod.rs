@@ -61,6 +61,7 @@ crate::family_rules! {
     long_session_age => LongSessionAge,
     log_path_not_mounted => LogPathNotMounted,
     local_memory_cache => LocalMemoryCache,
+    undefined_setting => UndefinedSetting,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
