@@ -62,6 +62,7 @@ crate::family_rules! {
     log_path_not_mounted => LogPathNotMounted,
     local_memory_cache => LocalMemoryCache,
     undefined_setting => UndefinedSetting,
+    app_not_installed => AppNotInstalled,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
