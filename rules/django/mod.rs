@@ -63,6 +63,7 @@ crate::family_rules! {
     local_memory_cache => LocalMemoryCache,
     undefined_setting => UndefinedSetting,
     app_not_installed => AppNotInstalled,
+    unprovided_env_var => UnprovidedEnvVar,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
