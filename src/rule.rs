@@ -294,6 +294,19 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let env = self.project.file(file).source.environment;
+        self.report_as(file, span, message, env)
+    }
+
+    /// Reports a finding whose severity follows `env` rather than the file's own environment:
+    /// for a file whose name does not say, but whose deployment does (a `settings.py` that a
+    /// production Compose file runs).
+    pub fn report_as(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+        env: Environment,
+    ) -> &mut Diagnostic {
         let severity = self.meta.scope.severity(self.meta.default_severity, env);
         let diagnostic = Diagnostic {
             code: self.meta.code,

@@ -1,5 +1,5 @@
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{leaves, Judged};
+use crate::rules::django::{leaves, report_env, Judged};
 use crate::source::Span;
 use crate::stack::{DjangoService, Stack};
 
@@ -97,9 +97,8 @@ impl Rule for LocalMemoryCache {
                     Some(s) => leaf.locate(s),
                     None => (leaf.file, leaf.top()),
                 };
-                let meta = ctx.meta();
-                let severity = meta.scope.severity(meta.default_severity, env);
-                let d = ctx.report(
+                let env = report_env(project, file, env);
+                let d = ctx.report_as(
                     file,
                     local,
                     format!(
@@ -107,15 +106,13 @@ impl Rule for LocalMemoryCache {
                          in several: {}",
                         runs.join(", ")
                     ),
+                    env,
                 );
                 d.help(
                     "use a cache every process shares (django.core.cache.backends.redis.\
                      RedisCache, or Memcached), so cached values, rate limits and locks hold \
                      across workers and replicas",
                 );
-                if let Some(s) = severity {
-                    d.severity = s;
-                }
                 for s in &services {
                     let how = match &s.module {
                         Some((m, ..)) => format!(" (DJANGO_SETTINGS_MODULE={m})"),

@@ -4,7 +4,7 @@ use crate::index::EnvBinding;
 use crate::parse::python::{resolve_path, Spanned, Value};
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{leaves, Judged, Leaf};
+use crate::rules::django::{leaves, report_env, Judged, Leaf};
 use crate::source::{FileId, Span};
 use crate::stack::{container_path, stage_of, DjangoService, Stack};
 
@@ -188,9 +188,8 @@ fn check_handler(
             format!("{} and {last}", rest.join(", "))
         }
     };
-    let meta = ctx.meta();
-    let severity = meta.scope.severity(meta.default_severity, env);
-    let d = ctx.report(
+    let env = report_env(project, file, env);
+    let d = ctx.report_as(
         file,
         local,
         format!(
@@ -199,15 +198,13 @@ fn check_handler(
              container restarts in a loop",
             if names.len() > 1 { "s" } else { "" }
         ),
+        env,
     );
     d.help(format!(
         "log to the console (logging.StreamHandler), or create the folder in the image \
          (RUN mkdir -p {dir}, owned by the user the process runs as), or mount a volume at \
          {dir} in every service that runs these settings"
     ));
-    if let Some(s) = severity {
-        d.severity = s;
-    }
     let mut dockerfiles: Vec<FileId> = Vec::new();
     for (svc, dir) in &missing {
         if let Some((id, _)) = svc.dockerfile {

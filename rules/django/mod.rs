@@ -905,9 +905,12 @@ pub(crate) fn raise(s: Severity) -> Severity {
 /// findings where a user would fix them, each once.
 pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut Vec<Finding>)) {
     let all = leaves(ctx.project);
+    let stack = crate::stack::Stack::of(ctx.project);
     let mut seen: HashSet<(FileId, Span, String)> = HashSet::new();
     for leaf in all.iter() {
-        if !ctx.applies_to(leaf.env) || !ctx.project.file(leaf.file).reported {
+        // A module whose name does not say is as deployed as the services that run it.
+        let env = stack.environment(leaf.file, leaf.env);
+        if !ctx.applies_to(env) || !ctx.project.file(leaf.file).reported {
             continue;
         }
         let mut findings = Vec::new();
@@ -918,7 +921,8 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
                 continue;
             }
             let project = ctx.project;
-            let d: &mut Diagnostic = ctx.report(file, span, f.message);
+            let d: &mut Diagnostic =
+                ctx.report_as(file, span, f.message, report_env(project, file, env));
             if let Some(h) = f.help {
                 d.help(h);
             }
@@ -943,6 +947,15 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
                 d.severity = adjust(d.severity);
             }
         }
+    }
+}
+
+/// The environment a finding in `file` about settings deployed in `env` is judged in: the
+/// file's own, unless its name does not say.
+pub(crate) fn report_env(project: &Project, file: FileId, env: Environment) -> Environment {
+    match project.file(file).source.environment {
+        Environment::Unknown => env,
+        own => own,
     }
 }
 

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::parse::python::{EnvLookup, Value};
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{branch_side, leaves, Side};
+use crate::rules::django::{branch_side, leaves, report_env, Side};
 use crate::stack::{stage_of, DjangoService, Stack};
 
 crate::declare_rule! {
@@ -80,9 +80,8 @@ impl Rule for UnprovidedEnvVar {
                             continue;
                         }
                         let name = &lookup.name;
-                        let meta = ctx.meta();
-                        let severity = meta.scope.severity(meta.default_severity, env);
-                        let d = ctx.report(
+                        let env = report_env(project, file, env);
+                        let d = ctx.report_as(
                             file,
                             local,
                             format!(
@@ -91,14 +90,12 @@ impl Rule for UnprovidedEnvVar {
                                  deploy without it fails when the settings load",
                                 setting.name
                             ),
+                            env,
                         );
                         d.help(format!(
                             "declare {name} in the env template (.env.example) or in the \
                              `environment:` of the services that run these settings"
                         ));
-                        if let Some(s) = severity {
-                            d.severity = s;
-                        }
                         for s in &services {
                             d.related(
                                 s.compose,
