@@ -64,6 +64,7 @@ crate::family_rules! {
     undefined_setting => UndefinedSetting,
     app_not_installed => AppNotInstalled,
     unprovided_env_var => UnprovidedEnvVar,
+    unshared_media_storage => UnsharedMediaStorage,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
