@@ -88,9 +88,15 @@ impl Rule for LogPathNotMounted {
             let Judged::Set(_, outcomes) = leaf.judge("LOGGING") else {
                 continue;
             };
+            // `LOGGING_CONFIG = None` turns Django's configuration off, unless the settings
+            // then apply LOGGING themselves with `logging.config.dictConfig(LOGGING)`.
+            let applied_by_hand = leaf
+                .files()
+                .any(|f| project.file(f).source.text.contains("dictConfig(LOGGING"));
             if leaf
                 .setting("LOGGING_CONFIG")
                 .is_some_and(|s| s.value.value == Value::None)
+                && !applied_by_hand
             {
                 continue;
             }
@@ -288,7 +294,10 @@ fn state(project: &Project, svc: &DjangoService, dir: &str) -> State {
             if copy.from.is_some() || !copy.dest_is_dir || !covers(&copy.dest, dir) {
                 continue;
             }
-            let rel = dir[copy.dest.len()..].trim_start_matches('/');
+            let rel = dir
+                .get(copy.dest.len()..)
+                .unwrap_or_default()
+                .trim_start_matches('/');
             for src in &copy.sources {
                 if src.contains(['*', '?', '[', '$']) || src.starts_with("<<") {
                     continue;

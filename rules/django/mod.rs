@@ -234,6 +234,20 @@ impl Leaf {
         })
     }
 
+    /// The files of the module's layers, bottom first (each once).
+    pub(crate) fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        let mut seen = Vec::new();
+        self.layers
+            .iter()
+            .map(|l| l.file)
+            .chain(std::iter::once(self.file))
+            .filter(move |f| {
+                let new = !seen.contains(f);
+                seen.push(*f);
+                new
+            })
+    }
+
     /// The file and the span within it of a span of the effective model.
     pub(crate) fn locate(&self, span: Span) -> (FileId, Span) {
         let (i, local) = self.model.locate(span);

@@ -83,7 +83,11 @@ impl Rule for UnsharedMediaStorage {
                     .mounts_covering(svc.compose, &svc.name, &path.path);
                 // The source, and the folder within it that MEDIA_ROOT is.
                 let source = mounts.first().and_then(|m| {
-                    let sub = path.path[m.target.len()..].trim_start_matches('/');
+                    let sub = path
+                        .path
+                        .get(m.target.len()..)
+                        .unwrap_or_default()
+                        .trim_start_matches('/');
                     let within = if sub.is_empty() {
                         String::new()
                     } else {
