@@ -11,7 +11,8 @@ crate::declare_rule! {
     /// class (`billing.apps.BillingConfig`).
     ///
     /// It only judges when every settings module's `INSTALLED_APPS` is known (no list built
-    /// by a loop or read from the environment). Apps under test folders are skipped.
+    /// by a loop or read from the environment). Apps under `tests/`, `docs/` and `examples/`
+    /// folders are skipped.
     ///
     /// ## Why it matters
     /// An app missing from `INSTALLED_APPS` is silently half-there: its models get no
@@ -58,7 +59,10 @@ impl Rule for AppNotInstalled {
                 continue;
             }
             let path = file.source.display_path.to_ascii_lowercase();
-            if path.split('/').any(|d| d == "tests" || d == "test") {
+            if path
+                .split('/')
+                .any(|d| matches!(d, "tests" | "test" | "docs" | "examples" | "example"))
+            {
                 continue;
             }
             for (class, name, span) in app_configs(&file.source.text) {

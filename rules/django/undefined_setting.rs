@@ -16,7 +16,8 @@ crate::declare_rule! {
     /// information only.
     ///
     /// The rule is conservative: it only judges when every settings module of the project was
-    /// read completely (no star import from a module shiplint cannot see, no `globals()` or
+    /// read completely (no star import from a module shiplint cannot see, optional
+    /// `try: from .local_settings import *` included, no `globals()` or
     /// `setattr` tricks), skips names the project's apps give defaults to (`AppConf` classes,
     /// `setattr(settings, …)`), and skips tests, which set settings with `override_settings`.
     /// Django's own defaults come from its `global_settings` (release 5.2, plus names older
@@ -53,7 +54,11 @@ impl Rule for UndefinedSetting {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let all = leaves(project);
-        if all.is_empty() || !all.iter().all(|l| l.complete()) || dynamic_settings(project) {
+        // Every star import must have been read, optional ones included: a git-ignored
+        // `local_settings.py` behind `try: from .local_settings import *` may define anything.
+        let read_fully =
+            |l: &&super::Leaf| l.complete() && l.model.star_imports.len() < l.model.layer_count();
+        if all.is_empty() || !all.iter().all(|l| read_fully(&l)) || dynamic_settings(project) {
             return;
         }
         let mut defined: HashSet<&str> = HashSet::new();
