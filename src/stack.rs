@@ -69,6 +69,8 @@ pub(crate) struct DjangoService {
     pub(crate) dockerfile: Option<(FileId, usize)>,
     /// The build context folder.
     pub(crate) context: Option<PathBuf>,
+    /// The words the container runs: entrypoint then command, shell strings split.
+    pub(crate) words: Vec<String>,
 }
 
 impl DjangoService {
@@ -227,6 +229,7 @@ impl Stack {
                 replicas,
                 dockerfile: dockerfile.map(|(id, _, i)| (id, i)),
                 context: info.context_dir.clone(),
+                words,
             });
         }
         Stack { services }

@@ -20,8 +20,11 @@ crate::declare_rule! {
     /// The path is resolved the way the container sees it: an environment variable's default
     /// unless the service sets the variable, and `BASE_DIR` mapped through the Dockerfile's
     /// `COPY` and `WORKDIR` (`BASE_DIR / "logs"` becomes `/app/logs` after `COPY . /app`).
-    /// A folder the settings create themselves (`os.makedirs(LOG_DIR, exist_ok=True)`) is
-    /// fine. A service whose image shiplint cannot see (no local Dockerfile) is not judged.
+    /// A folder the settings create themselves (`os.makedirs(LOG_DIR, exist_ok=True)`), or the
+    /// container's start command creates (`mkdir -p` in its `sh -c` string or in the
+    /// entrypoint script it runs from the build context), is fine. A service whose image
+    /// shiplint cannot see (no local Dockerfile), or whose entrypoint script it cannot find,
+    /// is not judged.
     ///
     /// ## Why it matters
     /// Django configures logging when it starts. A file handler whose folder is missing raises
@@ -171,7 +174,10 @@ fn check_handler(
         if created_by_settings(leaf, container_base.as_deref(), &dir) {
             return;
         }
-        if state(project, svc, &dir) == State::Missing {
+        let vars: Vec<&str> = path.env_defaults.iter().map(|l| l.name.as_str()).collect();
+        if state(project, svc, &dir) == State::Missing
+            && entry_script_creates(svc, &dir, &vars) == Some(false)
+        {
             shown_dir.get_or_insert_with(|| dir.clone());
             missing.push((svc, dir));
         }
@@ -309,4 +315,67 @@ fn state(project: &Project, svc: &DjangoService, dir: &str) -> State {
         }
     }
     State::Missing
+}
+
+/// Whether the container's start command creates the folder at run time (`mkdir -p` in an
+/// entrypoint script or an `sh -c` string): `Some(false)` when it visibly does not, `None`
+/// when a script it runs cannot be read.
+fn entry_script_creates(svc: &DjangoService, dir: &str, vars: &[&str]) -> Option<bool> {
+    let mentions = |text: &str| {
+        (text.contains("mkdir") || text.contains("install -d"))
+            && (text.contains(dir)
+                || vars
+                    .iter()
+                    .any(|v| text.contains(&format!("${v}")) || text.contains(&format!("${{{v}"))))
+    };
+    if mentions(&svc.words.join(" ")) {
+        return Some(true);
+    }
+    let scripts: Vec<&str> = svc
+        .words
+        .iter()
+        .map(|w| w.rsplit('/').next().unwrap_or(w))
+        .filter(|w| w.ends_with(".sh") || w.contains("entrypoint"))
+        .collect();
+    if scripts.is_empty() {
+        return Some(false);
+    }
+    let context = svc.context.as_deref()?;
+    for script in scripts {
+        let text = find_file(context, script, 0).and_then(|p| std::fs::read_to_string(p).ok())?;
+        if mentions(&text) {
+            return Some(true);
+        }
+    }
+    Some(false)
+}
+
+/// A file named `name` in `dir` or its subfolders (a few levels, skipping dependency and VCS
+/// folders), first by sorted path.
+fn find_file(dir: &std::path::Path, name: &str, depth: usize) -> Option<std::path::PathBuf> {
+    if depth > 3 {
+        return None;
+    }
+    let mut entries: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    if let Some(found) = entries
+        .iter()
+        .find(|p| p.is_file() && p.file_name().is_some_and(|n| n == name))
+    {
+        return Some(found.clone());
+    }
+    entries
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter(|p| {
+            let n = p
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default();
+            !n.starts_with('.') && !matches!(n.as_ref(), "node_modules" | "venv" | "__pycache__")
+        })
+        .find_map(|p| find_file(p, name, depth + 1))
 }
