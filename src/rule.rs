@@ -383,3 +383,31 @@ impl Selector {
         &self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static META: RuleMeta = RuleMeta {
+        code: "DJG018",
+        name: "short-password-minimum",
+        family: Family::Django,
+        default_severity: Severity::Info,
+        scope: Scope::DEPLOYED,
+        raw_docs: "",
+    };
+
+    #[test]
+    fn integer_options_outside_their_range_or_type_are_ignored() {
+        let project = Project::new("/p".into(), Vec::new());
+        let table: toml::Table =
+            toml::from_str("min-length = 8\nhuge = 500\ntext = \"12\"\n").unwrap();
+        let ctx = Ctx::new(&project, &META).with_options(Some(&table));
+        assert_eq!(ctx.int_option("min-length", 1..=128), Some(8));
+        assert_eq!(ctx.int_option("huge", 1..=128), None);
+        assert_eq!(ctx.int_option("text", 1..=128), None);
+        assert_eq!(ctx.int_option("absent", 1..=128), None);
+        let bare = Ctx::new(&project, &META);
+        assert_eq!(bare.int_option("min-length", 1..=128), None);
+    }
+}
