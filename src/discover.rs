@@ -281,6 +281,11 @@ pub fn kind_from_name(rel: &Path) -> Option<FileKind> {
     {
         return Some(FileKind::DjangoSettingsSource);
     }
+    // Other Python modules are context for the Django rules: `manage.py` and `wsgi.py` name
+    // the default settings module, `apps.py` declares apps, views read `settings.NAME`.
+    if name.ends_with(".py") {
+        return Some(FileKind::PythonSource);
+    }
     None
 }
 
@@ -503,12 +508,12 @@ mod tests {
             ".envrc",
             ".env.swp",
             ".env~",
-            "env.py",
             ".env.json",
             "settings.env.bak",
         ] {
             assert_eq!(kind(p), None, "{p}");
         }
+        assert_eq!(kind("env.py"), Some(FileKind::PythonSource));
     }
 
     #[test]

@@ -297,7 +297,8 @@ pub fn check(project: &Project, rules: &[&'static dyn Rule], config: &Config) ->
         .filter(|f| f.reported)
         .flat_map_iter(|file| {
             rules.iter().flat_map(move |rule| {
-                let mut ctx = Ctx::new(project, rule.meta());
+                let mut ctx =
+                    Ctx::new(project, rule.meta()).with_options(config.rule_options(rule.meta()));
                 match catch_unwind(AssertUnwindSafe(|| rule.check_file(file, &mut ctx))) {
                     Ok(()) => ctx.into_diagnostics(),
                     Err(panic) => vec![internal_error(internal, rule.meta(), file.id, &panic)],
@@ -309,7 +310,8 @@ pub fn check(project: &Project, rules: &[&'static dyn Rule], config: &Config) ->
     let project_findings: Vec<Diagnostic> = rules
         .par_iter()
         .flat_map_iter(|rule| {
-            let mut ctx = Ctx::new(project, rule.meta());
+            let mut ctx =
+                Ctx::new(project, rule.meta()).with_options(config.rule_options(rule.meta()));
             match catch_unwind(AssertUnwindSafe(|| rule.check_project(&mut ctx))) {
                 Ok(()) => ctx.into_diagnostics(),
                 Err(panic) => first_reported

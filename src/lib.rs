@@ -14,6 +14,7 @@ pub mod project;
 pub mod render;
 pub mod rule;
 pub mod source;
+pub(crate) mod stack;
 pub mod suppress;
 #[cfg(test)]
 mod testing;

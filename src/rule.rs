@@ -247,6 +247,8 @@ macro_rules! family_rules {
 pub struct Ctx<'a> {
     pub project: &'a Project,
     meta: &'static RuleMeta,
+    /// The rule's `[rule-options.<rule>]` table from the configuration.
+    options: Option<&'a toml::Table>,
     out: Vec<Diagnostic>,
     discarded: Vec<Diagnostic>,
 }
@@ -256,9 +258,27 @@ impl<'a> Ctx<'a> {
         Ctx {
             project,
             meta,
+            options: None,
             out: Vec::new(),
             discarded: Vec::new(),
         }
+    }
+
+    /// The context with the rule's `[rule-options.<rule>]` table.
+    pub fn with_options(mut self, options: Option<&'a toml::Table>) -> Ctx<'a> {
+        self.options = options;
+        self
+    }
+
+    /// The option `key` of the rule's `[rule-options.<rule>]` table, when set.
+    pub fn option(&self, key: &str) -> Option<&'a toml::Value> {
+        self.options?.get(key)
+    }
+
+    /// An integer option within `range`; `None` when unset or not such an integer (the rule
+    /// then keeps its default).
+    pub fn int_option(&self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
+        self.option(key)?.as_integer().filter(|n| range.contains(n))
     }
 
     pub fn meta(&self) -> &'static RuleMeta {
@@ -274,6 +294,19 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let env = self.project.file(file).source.environment;
+        self.report_as(file, span, message, env)
+    }
+
+    /// Reports a finding whose severity follows `env` rather than the file's own environment:
+    /// for a file whose name does not say, but whose deployment does (a `settings.py` that a
+    /// production Compose file runs).
+    pub fn report_as(
+        &mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+        env: Environment,
+    ) -> &mut Diagnostic {
         let severity = self.meta.scope.severity(self.meta.default_severity, env);
         let diagnostic = Diagnostic {
             code: self.meta.code,
@@ -348,5 +381,33 @@ impl Selector {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static META: RuleMeta = RuleMeta {
+        code: "DJG018",
+        name: "short-password-minimum",
+        family: Family::Django,
+        default_severity: Severity::Info,
+        scope: Scope::DEPLOYED,
+        raw_docs: "",
+    };
+
+    #[test]
+    fn integer_options_outside_their_range_or_type_are_ignored() {
+        let project = Project::new("/p".into(), Vec::new());
+        let table: toml::Table =
+            toml::from_str("min-length = 8\nhuge = 500\ntext = \"12\"\n").unwrap();
+        let ctx = Ctx::new(&project, &META).with_options(Some(&table));
+        assert_eq!(ctx.int_option("min-length", 1..=128), Some(8));
+        assert_eq!(ctx.int_option("huge", 1..=128), None);
+        assert_eq!(ctx.int_option("text", 1..=128), None);
+        assert_eq!(ctx.int_option("absent", 1..=128), None);
+        let bare = Ctx::new(&project, &META);
+        assert_eq!(bare.int_option("min-length", 1..=128), None);
     }
 }

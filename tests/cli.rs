@@ -209,6 +209,52 @@ fn configuration_selects_ignores_and_overrides_severity() {
 }
 
 #[test]
+fn rule_options_from_the_configuration_reach_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app/settings/production.py",
+        "INSTALLED_APPS = [\"django.contrib.auth\"]\nAUTH_PASSWORD_VALIDATORS = [\n    {\n        \"NAME\": \"django.contrib.auth.password_validation.MinimumLengthValidator\",\n        \"OPTIONS\": {\"min_length\": 10},\n    },\n]\n",
+    );
+    let messages = |doc: &Value| -> Vec<String> {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let args = ["--select", "DJG018"];
+    // The default floor of 12 flags a minimum of 10.
+    let (doc, _) = json(dir.path(), &args);
+    assert_eq!(messages(&doc).len(), 1, "{doc:#}");
+    assert!(
+        messages(&doc)[0].contains("under the floor of 12"),
+        "{doc:#}"
+    );
+    // A lower floor accepts it.
+    write(
+        dir.path(),
+        "shiplint.toml",
+        "[rule-options.short-password-minimum]\nmin-length = 8\n",
+    );
+    let (doc, code) = json(dir.path(), &args);
+    assert!(codes(&doc).is_empty(), "{doc:#}");
+    assert_eq!(code, 0);
+    // A higher one, written under the rule's code, is the floor the message names.
+    write(
+        dir.path(),
+        "shiplint.toml",
+        "[rule-options.DJG018]\nmin-length = 16\n",
+    );
+    let (doc, _) = json(dir.path(), &args);
+    assert!(
+        messages(&doc)[0].contains("under the floor of 16"),
+        "{doc:#}"
+    );
+}
+
+#[test]
 fn suppression_comments_silence_one_line_and_unused_ones_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let text = PROD_COMPOSE.replace(

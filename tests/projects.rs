@@ -41,3 +41,85 @@ fn project_outputs_match_their_snapshots_in_every_format() {
         }
     }
 }
+
+/// Copies a project to a temporary folder, applying `(path, from, to)` text replacements.
+fn variant(name: &str, edits: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let source = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/projects")
+        .join(name);
+    copy(&source, dir.path());
+    for (path, from, to) in edits {
+        let path = dir.path().join(path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{} has no {from:?}", path.display());
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    }
+    dir
+}
+
+const KORRIGO_COMPOSE: &str = "infra/docker/docker-compose.prod.yml";
+
+#[test]
+fn korrigo_log_folder_finding_disappears_when_every_service_mounts_it() {
+    let dir = variant(
+        "korrigo",
+        &[
+            (
+                KORRIGO_COMPOSE,
+                "      - media_volume:/app/media\n",
+                "      - media_volume:/app/media\n      - audit_logs:/var/log/korrigo\n",
+            ),
+            (
+                KORRIGO_COMPOSE,
+                "  media_volume:\n",
+                "  media_volume:\n  audit_logs:\n",
+            ),
+        ],
+    );
+    let out = check(&dir.path().to_path_buf(), "text");
+    assert!(!out.contains("DJG024"), "{out}");
+    insta::assert_snapshot!("korrigo-log-folder-mounted", out);
+}
+
+#[test]
+fn korrigo_log_folder_finding_stays_when_only_the_web_service_mounts_it() {
+    let dir = variant(
+        "korrigo",
+        &[(
+            KORRIGO_COMPOSE,
+            "      - static_volume:/app/staticfiles\n",
+            "      - static_volume:/app/staticfiles\n      - audit_logs:/var/log/korrigo\n",
+        )],
+    );
+    let out = check(&dir.path().to_path_buf(), "text");
+    assert!(out.contains("DJG024"), "{out}");
+    assert!(out.contains("in the `celery` container:"), "{out}");
+}
+
+#[test]
+fn korrigo_log_folder_finding_disappears_when_the_image_creates_it() {
+    let dir = variant(
+        "korrigo",
+        &[(
+            "backend/Dockerfile",
+            "USER app\n",
+            "RUN mkdir -p /var/log/korrigo && chown app:app /var/log/korrigo\nUSER app\n",
+        )],
+    );
+    let out = check(&dir.path().to_path_buf(), "text");
+    assert!(!out.contains("DJG024"), "{out}");
+    insta::assert_snapshot!("korrigo-log-folder-created", out);
+}

@@ -698,6 +698,22 @@ pub fn looks_random(value: &str) -> bool {
     in_words * 2 < n
 }
 
+const DJANGO_GLOBAL_SETTINGS: &str = include_str!("django_global_settings.txt");
+
+/// Whether Django itself has a default for the setting `name` (so reading it never fails).
+pub(crate) fn is_django_global_setting(name: &str) -> bool {
+    static NAMES: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            DJANGO_GLOBAL_SETTINGS
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .collect()
+        })
+        .contains(name)
+}
+
 #[cfg(test)]
 mod token_tests {
     use super::*;

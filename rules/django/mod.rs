@@ -28,7 +28,8 @@ use std::sync::Arc;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::kind::{Environment, FileKind};
 use crate::parse::python::{
-    layer, Cast, Clause, Condition, EnvLookup, Setting, SettingsModule, Spanned, Step, Value,
+    layer, Cast, Clause, Condition, EnvLookup, PathRoot, Setting, SettingsModule, Spanned, Step,
+    Value,
 };
 use crate::project::Project;
 use crate::rule::Ctx;
@@ -58,6 +59,12 @@ crate::family_rules! {
     drf_allow_any => DrfAllowAny,
     unbounded_upload_memory => UnboundedUploadMemory,
     long_session_age => LongSessionAge,
+    log_path_not_mounted => LogPathNotMounted,
+    local_memory_cache => LocalMemoryCache,
+    undefined_setting => UndefinedSetting,
+    app_not_installed => AppNotInstalled,
+    unprovided_env_var => UnprovidedEnvVar,
+    unshared_media_storage => UnsharedMediaStorage,
 }
 
 pub(crate) const SECURITY_MIDDLEWARE: &str = "django.middleware.security.SecurityMiddleware";
@@ -225,6 +232,48 @@ impl Leaf {
                     None => c.test.when_unset().truthy() != Some(!c.holds),
                 })
         })
+    }
+
+    /// The files of the module's layers, bottom first (each once).
+    pub(crate) fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        let mut seen = Vec::new();
+        self.layers
+            .iter()
+            .map(|l| l.file)
+            .chain(std::iter::once(self.file))
+            .filter(move |f| {
+                let new = !seen.contains(f);
+                seen.push(*f);
+                new
+            })
+    }
+
+    /// The file and the span within it of a span of the effective model.
+    pub(crate) fn locate(&self, span: Span) -> (FileId, Span) {
+        let (i, local) = self.model.locate(span);
+        (self.layers.get(i).map_or(self.file, |l| l.file), local)
+    }
+
+    /// The repository folder `BASE_DIR` names, when it is built from `__file__`.
+    pub(crate) fn base_dir(&self, project: &Project) -> Option<PathBuf> {
+        let setting = self.model.get("BASE_DIR")?;
+        let Value::Path(p) = &setting.value.value else {
+            return None;
+        };
+        let PathRoot::SettingsFile { parents } = p.root else {
+            return None;
+        };
+        let (file, _) = self.locate(setting.name_span);
+        let path = crate::discover::normalize(&project.file(file).source.path);
+        let mut dir = path.ancestors().nth(parents as usize)?.to_path_buf();
+        for part in &p.parts {
+            if part == ".." {
+                dir.pop();
+            } else {
+                dir.push(part);
+            }
+        }
+        Some(dir)
     }
 
     /// Where a finding about the module as a whole goes: the leaf's first star import, or the
@@ -871,9 +920,12 @@ pub(crate) fn raise(s: Severity) -> Severity {
 /// findings where a user would fix them, each once.
 pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut Vec<Finding>)) {
     let all = leaves(ctx.project);
+    let stack = crate::stack::Stack::of(ctx.project);
     let mut seen: HashSet<(FileId, Span, String)> = HashSet::new();
     for leaf in all.iter() {
-        if !ctx.applies_to(leaf.env) || !ctx.project.file(leaf.file).reported {
+        // A module whose name does not say is as deployed as the services that run it.
+        let env = stack.environment(leaf.file, leaf.env);
+        if !ctx.applies_to(env) || !ctx.project.file(leaf.file).reported {
             continue;
         }
         let mut findings = Vec::new();
@@ -884,7 +936,8 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
                 continue;
             }
             let project = ctx.project;
-            let d: &mut Diagnostic = ctx.report(file, span, f.message);
+            let d: &mut Diagnostic =
+                ctx.report_as(file, span, f.message, report_env(project, file, env));
             if let Some(h) = f.help {
                 d.help(h);
             }
@@ -909,6 +962,15 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
                 d.severity = adjust(d.severity);
             }
         }
+    }
+}
+
+/// The environment a finding in `file` about settings deployed in `env` is judged in: the
+/// file's own, unless its name does not say.
+pub(crate) fn report_env(project: &Project, file: FileId, env: Environment) -> Environment {
+    match project.file(file).source.environment {
+        Environment::Unknown => env,
+        own => own,
     }
 }
 

@@ -8,8 +8,13 @@ crate::declare_rule! {
     /// (Django's default is 8), or a list of validators with no minimum length at all.
     ///
     /// The floor of 12 follows current guidance for passwords that are the only factor (NIST
-    /// SP 800-63B, OWASP). It is fixed in this version; suppress the finding with a reason if
-    /// your accounts are protected otherwise (single sign-on, a second factor).
+    /// SP 800-63B, OWASP). Projects whose accounts are protected otherwise (single sign-on, a
+    /// second factor) can lower it, and stricter ones raise it, in the configuration:
+    ///
+    /// ```toml
+    /// [rule-options.short-password-minimum]
+    /// min-length = 8   # an integer from 1 to 128; 12 when unset
+    /// ```
     ///
     /// ## Why it matters
     /// Length is what makes a password hard to guess offline. Eight characters fall to a
@@ -43,12 +48,15 @@ crate::declare_rule! {
     }
 }
 
-/// The shortest password length accepted without a finding.
+/// The shortest password length accepted without a finding, unless the `min-length` option
+/// says otherwise.
 const FLOOR: i64 = 12;
+const OPTION: &str = "min-length";
 const VALIDATOR: &str = "MinimumLengthValidator";
 
 impl Rule for ShortPasswordMinimum {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
+        let floor = ctx.int_option(OPTION, 1..=128).unwrap_or(FLOOR);
         check_leaves(ctx, |leaf, out| {
             let Judged::Set(_, list) = leaf.judge("AUTH_PASSWORD_VALIDATORS") else {
                 return;
@@ -83,7 +91,7 @@ impl Rule for ShortPasswordMinimum {
                             None => continue,
                         },
                     };
-                    if n < FLOOR {
+                    if n < floor {
                         let span = if o.uses_default() { o.span } else { span };
                         let how = if min.is_none() {
                             "the MinimumLengthValidator has no min_length, so Django's default of 8 \
@@ -95,8 +103,8 @@ impl Rule for ShortPasswordMinimum {
                             )
                         };
                         out.push(
-                            Finding::at(span, format!("{how}, under the floor of {FLOOR}"))
-                                .help(format!("set \"OPTIONS\": {{\"min_length\": {FLOOR}}}")),
+                            Finding::at(span, format!("{how}, under the floor of {floor}"))
+                                .help(format!("set \"OPTIONS\": {{\"min_length\": {floor}}}")),
                         );
                     }
                 }
@@ -109,7 +117,7 @@ impl Rule for ShortPasswordMinimum {
                         )
                         .help(format!(
                             "add django.contrib.auth.password_validation.MinimumLengthValidator \
-                             with \"OPTIONS\": {{\"min_length\": {FLOOR}}}"
+                             with \"OPTIONS\": {{\"min_length\": {floor}}}"
                         )),
                     );
                 }

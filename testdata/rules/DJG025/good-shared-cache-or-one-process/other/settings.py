@@ -1,0 +1,3 @@
+INSTALLED_APPS = ["django.contrib.auth"]
+MIDDLEWARE = []
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

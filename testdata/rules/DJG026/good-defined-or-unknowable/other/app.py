@@ -1,0 +1,5 @@
+from .config import settings
+
+
+def handler():
+    return settings.DATABASE_DSN

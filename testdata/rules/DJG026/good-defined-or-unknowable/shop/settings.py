@@ -1,0 +1,3 @@
+INSTALLED_APPS = ["django.contrib.auth", "shop"]
+MIDDLEWARE = []
+VERSION = "1.0"

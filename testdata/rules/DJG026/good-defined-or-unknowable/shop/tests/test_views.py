@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def test_flag():
+    assert settings.ONLY_IN_TESTS

@@ -1,0 +1,4 @@
+from site_defaults import *
+
+INSTALLED_APPS = ["django.contrib.auth"]
+MIDDLEWARE = []

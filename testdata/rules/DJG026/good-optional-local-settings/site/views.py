@@ -1,0 +1,5 @@
+from django.conf import settings
+
+
+def home(request):
+    return settings.DEFINED_IN_LOCAL_SETTINGS

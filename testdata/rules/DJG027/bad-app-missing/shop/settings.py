@@ -1,0 +1,6 @@
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "orders",
+    "apps.billing.apps.BillingConfig",
+]
+MIDDLEWARE = []

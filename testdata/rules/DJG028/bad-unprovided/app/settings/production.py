@@ -1,0 +1,8 @@
+import environ
+
+env = environ.Env()
+INSTALLED_APPS = ["django.contrib.auth"]
+SECRET_KEY = env("DJANGO_SECRET_KEY")
+EMAIL_HOST = env("EMAIL_HOST")  # expect: DJG028
+DATABASE_URL = env("DATABASE_URL")
+CACHE_URL = env("CACHE_URL")
