@@ -263,7 +263,8 @@ pub fn kind_from_name(rel: &Path) -> Option<FileKind> {
         "dockerfile" | "containerfile" => return Some(FileKind::Dockerfile),
         _ => {}
     }
-    if name.starts_with("pgbouncer") && name.ends_with(".ini") {
+    // `%include`d fragments (`config/pgbouncer/databases.ini`) are read as PgBouncer ini too.
+    if name.ends_with(".ini") && (name.starts_with("pgbouncer") || in_dir("pgbouncer")) {
         return Some(FileKind::PgbouncerIni);
     }
     // `Dockerfile.prod.dockerignore` is the ignore file of `Dockerfile.prod`, not a Dockerfile.
@@ -516,6 +517,11 @@ mod tests {
             Some(FileKind::PgbouncerUserlist)
         );
         assert_eq!(kind("pgbouncer.ini"), Some(FileKind::PgbouncerIni));
+        assert_eq!(
+            kind("config/pgbouncer/databases.ini"),
+            Some(FileKind::PgbouncerIni)
+        );
+        assert_eq!(kind("config/databases.ini"), None);
         assert_eq!(kind("backend/Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("web.dockerfile"), Some(FileKind::Dockerfile));
