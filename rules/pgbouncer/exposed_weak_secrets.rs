@@ -1,6 +1,6 @@
 use super::{
-    display_host, host_side, loaded_users, pgbouncers, protect_secret, secret_issue, userlist,
-    HostSide, SecretIssue,
+    host_side, loaded_users, pgbouncers, protect_secret, secret_issue, userlist, HostSide,
+    SecretIssue,
 };
 use crate::kind::FileKind;
 use crate::rule::{Ctx, Rule};
@@ -10,7 +10,8 @@ crate::declare_rule! {
     /// Reports a Compose service running PgBouncer that publishes its listen port on every
     /// interface of the host (no host IP, or `0.0.0.0` / `::`) while the auth file it mounts
     /// holds placeholder passwords (as PGB001 reports them) or plain-text passwords (as PGB003
-    /// does). The auth file is the one `auth_file` names, found through the service's mounts.
+    /// does). The auth file is the one `auth_file` names, found through the service's mounts:
+    /// bind mounts, and Compose secrets and configs with a `file:`.
     ///
     /// ## Why it matters
     /// PgBouncer takes a placeholder such as `md5REPLACE_WITH_ACTUAL_PASSWORD_HASH` as a
@@ -123,7 +124,7 @@ impl Rule for ExposedWeakSecrets {
             let Some(service) = project.index.service(svc.compose, &svc.name) else {
                 continue;
             };
-            let path = display_host(project, &host);
+            let path = &list_file.source.display_path;
             for port in &service.ports {
                 let targets_listen = port
                     .target

@@ -11,6 +11,7 @@ pub(crate) use crate::text::edit_distance;
 use crate::diagnostic::Diagnostic;
 use crate::index::{Mount, MountSource};
 use crate::kind::FileKind;
+use crate::parse::compose::ResourceKind;
 use crate::parse::pgbouncer::{
     base64_decoded_len, parse_connstr, Include, Ini, IniEntry, SecretKind, UserEntry, Userlist,
 };
@@ -591,17 +592,40 @@ pub(crate) fn is_included(project: &Project, file: FileId) -> bool {
         .any(|c| c.files.iter().skip(1).any(|&f| f == file))
 }
 
-/// A project file seen inside a container: the container path a host-path mount gives it.
-fn container_path_of<'m>(mounts: &'m [Mount], path: &Path) -> Option<(String, &'m Mount)> {
+/// The host path a mount's content comes from: a bind mount's source, or the `file:` of the
+/// secret or config it mounts.
+fn mount_host_path(project: &Project, compose: FileId, m: &Mount) -> Option<PathBuf> {
+    let (kind, name) = match &m.source {
+        MountSource::HostPath { resolved, .. } => return resolved.clone(),
+        MountSource::Secret(name) => (ResourceKind::Secret, name),
+        MountSource::Config(name) => (ResourceKind::Config, name),
+        _ => return None,
+    };
+    let named = project.index.named(kind, name)?;
+    // The declaration of the same Compose file wins over one of another file.
+    let decl = named
+        .declarations
+        .iter()
+        .find(|d| d.file == compose)
+        .or_else(|| named.declarations.first())?;
+    let file = decl.resource.file.as_ref()?;
+    if decl.resource.is_external() || file.value.contains('$') {
+        return None;
+    }
+    let base = &project.index.compose(decl.file)?.base_dir;
+    Some(crate::discover::normalize(&base.join(&file.value)))
+}
+
+/// A project file seen inside a container: the container path a mount gives it.
+fn container_path_of<'m>(
+    project: &Project,
+    compose: FileId,
+    mounts: &'m [Mount],
+    path: &Path,
+) -> Option<(String, &'m Mount)> {
     mounts.iter().find_map(|m| {
-        let MountSource::HostPath {
-            resolved: Some(host),
-            ..
-        } = &m.source
-        else {
-            return None;
-        };
-        let rest = path.strip_prefix(host).ok()?;
+        let host = mount_host_path(project, compose, m)?;
+        let rest = path.strip_prefix(&host).ok()?;
         let mut target = m.target.clone();
         for c in rest.components() {
             target.push('/');
@@ -626,20 +650,17 @@ pub(crate) fn host_side<'a>(project: &'a Project, svc: &PgbService, path: &str) 
     let Some(m) = covering.first() else {
         return HostSide::Unmounted;
     };
-    match &m.source {
-        MountSource::HostPath {
-            resolved: Some(host),
-            ..
-        } => {
+    match mount_host_path(project, svc.compose, m) {
+        Some(host) => {
             let rest = path[m.target.len().min(path.len())..].trim_start_matches('/');
             let host = if rest.is_empty() {
-                host.clone()
+                host
             } else {
                 host.join(rest)
             };
             HostSide::Path(crate::discover::normalize(&host), m)
         }
-        _ => HostSide::Opaque,
+        None => HostSide::Opaque,
     }
 }
 
@@ -656,7 +677,8 @@ fn build_pgbouncers(project: &Project) -> Pgbouncers {
             .iter()
             .filter_map(|f| {
                 let path = crate::discover::normalize(&f.source.path);
-                container_path_of(mounts, &path).map(|(target, m)| (f.id, target, m.span))
+                container_path_of(project, info.file, mounts, &path)
+                    .map(|(target, m)| (f.id, target, m.span))
             })
             .collect();
         let image = service.image.as_ref().map(|i| i.value.clone());
