@@ -352,26 +352,6 @@ pub(crate) fn list_items(value: &str, span: Span) -> Vec<(&str, Span)> {
     out
 }
 
-/// The users an ini names in its connection strings as `auth_user` or a forced `user`, and its
-/// global `auth_user`: PgBouncer logs in to PostgreSQL as these, clients need not log in as them.
-pub(crate) fn server_side_users(ini: &Ini) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(e) = setting(ini, "auth_user") {
-        out.push(effective_value(MAIN_SECTION, e).0.to_string());
-    }
-    for section in ini.sections.iter().filter(|s| s.name == "databases") {
-        for e in &section.entries {
-            let (value, span) = effective_value(&section.name, e);
-            for p in parse_connstr(value, span) {
-                if p.key == "user" || p.key == "auth_user" {
-                    out.push(p.value);
-                }
-            }
-        }
-    }
-    out
-}
-
 // ---------------------------------------------------------------------------------------------
 // auth_file → userlist
 // ---------------------------------------------------------------------------------------------
@@ -504,6 +484,25 @@ impl Effective {
         let e = self.setting(key)?;
         let (value, span) = effective_value(MAIN_SECTION, &e.entry);
         Some((value.trim(), e.file, span))
+    }
+
+    /// The users the configuration names in its connection strings as `auth_user` or a forced
+    /// `user`, and its global `auth_user`: PgBouncer logs in to PostgreSQL as these, clients
+    /// need not log in as them.
+    pub(crate) fn server_side_users(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(e) = self.setting("auth_user") {
+            out.push(effective_value(MAIN_SECTION, &e.entry).0.to_string());
+        }
+        for e in self.databases() {
+            let (value, span) = effective_value("databases", &e.entry);
+            for p in parse_connstr(value, span) {
+                if p.key == "user" || p.key == "auth_user" {
+                    out.push(p.value);
+                }
+            }
+        }
+        out
     }
 
     /// The `[databases]` lines, in load order.
