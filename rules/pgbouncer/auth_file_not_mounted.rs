@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// PgBouncer with it (a service that mounts the ini, or whose image is a PgBouncer image).
     /// It reports:
     ///
-    /// - an `auth_file` path that no volume of the service covers, unless it is the file the
+    /// - an `auth_file` path that no volume of the service covers (with an `auth_type` that
+    ///   reads passwords from it), unless it is the file the
     ///   image generates itself (`/etc/pgbouncer/userlist.txt` in `edoburu/pgbouncer`,
     ///   `/opt/bitnami/pgbouncer/conf/userlist.txt` in `bitnami/pgbouncer`) or the service
     ///   builds its own image;
@@ -83,6 +84,11 @@ impl Rule for AuthFileNotMounted {
                 continue;
             };
             if !auth_file.starts_with('/') || auth_file.contains('$') {
+                continue;
+            }
+            // These methods take no password from the auth file.
+            let auth_type = config.value("auth_type").map(|v| v.0.to_ascii_lowercase());
+            if matches!(auth_type.as_deref(), Some("any" | "cert" | "peer" | "pam")) {
                 continue;
             }
             match host_side(project, svc, auth_file) {
