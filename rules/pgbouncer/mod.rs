@@ -634,6 +634,22 @@ fn container_path_of<'m>(
     })
 }
 
+/// An absolute container path without `.`, `..` and repeated or trailing `/`, as the index
+/// compares mount targets.
+fn container_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 /// Where a container path comes from on the host, through the innermost mount covering it.
 pub(crate) enum HostSide<'a> {
     /// A host path (a file mount, or a file inside a mounted folder).
@@ -651,7 +667,11 @@ pub(crate) fn host_side<'a>(project: &'a Project, svc: &PgbService, path: &str) 
     };
     match mount_host_path(project, svc.compose, m) {
         Some(host) => {
-            let rest = path[m.target.len().min(path.len())..].trim_start_matches('/');
+            let path = container_path(path);
+            let rest = path
+                .get(m.target.len().min(path.len())..)
+                .unwrap_or_default()
+                .trim_start_matches('/');
             let host = if rest.is_empty() {
                 host
             } else {
@@ -1212,6 +1232,33 @@ mod tests {
         assert_eq!(c.pool_mode("app").0, "transaction");
         assert_eq!(c.pool_mode("other").0, "transaction");
         assert!(is_included(&p, 1) && !is_included(&p, 0));
+    }
+
+    #[test]
+    fn odd_urls_do_not_panic() {
+        let mut rng = crate::testing::XorShift::new(7);
+        let alphabet = [
+            'p', 'o', 's', 't', 'g', 'r', ':', '/', '@', '$', '{', '}', '?', '%', 'é', '[', ']',
+            '1',
+        ];
+        for _ in 0..2000 {
+            let len = (rng.next_u64() % 40) as usize;
+            let mut s = String::from("postgres://");
+            for _ in 0..len {
+                s.push(alphabet[(rng.next_u64() % alphabet.len() as u64) as usize]);
+            }
+            let _ = client_url(&s);
+        }
+        assert!(client_url("postgres://%zz@h/db%").is_none());
+    }
+
+    #[test]
+    fn container_paths_are_normalized_like_mount_targets() {
+        assert_eq!(
+            container_path("/etc//pgbouncer/./x/../userlist.txt"),
+            "/etc/pgbouncer/userlist.txt"
+        );
+        assert_eq!(container_path("/é/"), "/é");
     }
 
     #[test]
