@@ -1,4 +1,4 @@
-use super::{auth_file_target, display_host, host_side, pgbouncers, HostSide};
+use super::{auth_file_target, display_host, host_side, pgbouncers, says_development, HostSide};
 use crate::rule::{Ctx, Rule};
 
 crate::declare_rule! {
@@ -15,6 +15,8 @@ crate::declare_rule! {
     /// - an `auth_file` inside a mounted folder of the repository that has no such file (a
     ///   missing file mounted on its own is CMP007's finding; a gitignored one is created at
     ///   deploy time).
+    ///
+    /// A Compose file of unknown environment that says it is for development is left alone.
     ///
     /// ## Why it matters
     /// PgBouncer reads the auth file at startup and on every reload. When it is not in the
@@ -83,6 +85,9 @@ impl Rule for AuthFileNotMounted {
             let Some((auth_file, ini_file, af_span)) = config.value("auth_file") else {
                 continue;
             };
+            if says_development(project, svc.compose) {
+                continue;
+            }
             if !auth_file.starts_with('/') || auth_file.contains('$') {
                 continue;
             }

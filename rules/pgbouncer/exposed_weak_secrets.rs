@@ -1,6 +1,6 @@
 use super::{
-    host_side, loaded_users, pgbouncers, protect_secret, secret_issue, userlist, HostSide,
-    SecretIssue,
+    host_side, loaded_users, pgbouncers, protect_secret, says_development, secret_issue, userlist,
+    HostSide, SecretIssue,
 };
 use crate::kind::FileKind;
 use crate::rule::{Ctx, Rule};
@@ -11,7 +11,9 @@ crate::declare_rule! {
     /// interface of the host (no host IP, or `0.0.0.0` / `::`) while the auth file it mounts
     /// holds placeholder passwords (as PGB001 reports them) or plain-text passwords (as PGB003
     /// does). The auth file is the one `auth_file` names, found through the service's mounts:
-    /// bind mounts, and Compose secrets and configs with a `file:`.
+    /// bind mounts, and Compose secrets and configs with a `file:`. A Compose file of unknown
+    /// environment that says it is for development (`DEBUG: "true"`, a development settings
+    /// module) is left alone.
     ///
     /// ## Why it matters
     /// PgBouncer takes a placeholder such as `md5REPLACE_WITH_ACTUAL_PASSWORD_HASH` as a
@@ -81,6 +83,9 @@ impl Rule for ExposedWeakSecrets {
             let Some(config) = svc.config.map(|i| &all.configs[i]) else {
                 continue;
             };
+            if says_development(project, svc.compose) {
+                continue;
+            }
             let Some((auth_file, _, _)) = config.value("auth_file") else {
                 continue;
             };

@@ -579,6 +579,18 @@ impl Pgbouncers {
     }
 }
 
+/// Whether a Compose file of unknown environment says it is for development (a literal
+/// `DEBUG=true`, a development settings module, …): rules that judge "could be production"
+/// files leave it alone.
+pub(crate) fn says_development(project: &Project, compose: FileId) -> bool {
+    let file = project.file(compose);
+    file.source.environment == crate::kind::Environment::Unknown
+        && file
+            .model
+            .compose()
+            .is_some_and(|c| crate::rules::compose::development_marker(c).is_some())
+}
+
 pub(crate) fn pgbouncers(project: &Project) -> Arc<Pgbouncers> {
     project.derived(build_pgbouncers)
 }
