@@ -17,6 +17,31 @@ use std::time::{Duration, Instant};
 use shiplint::config::Config;
 use shiplint::engine::{self, RunOptions};
 
+/// Messages of the installed PgBouncer that come from its version, with the reason: shiplint
+/// knows the settings of current releases, Debian 12 ships PgBouncer 1.18.
+const TOOL_SKEW: &[(&str, &str)] = &[
+    (
+        "unknown parameter: pgbouncer/max_prepared_statements",
+        "`max_prepared_statements` is newer than PgBouncer 1.18",
+    ),
+    (
+        "unknown parameter: pgbouncer/login_notify_message",
+        "`login_notify_message` is newer than PgBouncer 1.18",
+    ),
+    (
+        "unknown parameter: pgbouncer/auth_dbname",
+        "`auth_dbname` is newer than PgBouncer 1.18",
+    ),
+    (
+        "unrecognized connection parameter: reserve_pool_size",
+        "`reserve_pool_size` per database is newer than PgBouncer 1.18",
+    ),
+    (
+        "unrecognized connection parameter: auth_dbname",
+        "`auth_dbname` per database is newer than PgBouncer 1.18",
+    ),
+];
+
 /// Codes whose findings mean "PgBouncer refuses to load this configuration".
 const LOAD_FAILURES: &[&str] = &["PGB007", "PGB008", "PGB009", "PGB010", "PGB011"];
 
@@ -64,8 +89,8 @@ enum Outcome {
     Refused(String),
 }
 
-/// A temporary folder holding `pgbouncer.ini` (with the listening settings appended to its
-/// `[pgbouncer]` section), `userlist.txt` and any further files.
+/// A temporary folder holding `pgbouncer.ini` (after a `[pgbouncer]` section with the
+/// listening and logging settings), `userlist.txt` and any further files.
 struct Case {
     dir: tempfile::TempDir,
     port: u16,
@@ -86,7 +111,7 @@ impl Case {
             d.join("pgbouncer.log").display(),
             d.join("userlist.txt").display()
         );
-        let ini = ini.replacen("[pgbouncer]\n", &format!("[pgbouncer]\n{settings}"), 1);
+        let ini = pgbouncer_section_first(&ini, &settings);
         std::fs::write(d.join("pgbouncer.ini"), ini).unwrap();
         std::fs::write(d.join("userlist.txt"), userlist).unwrap();
         for (name, text) in extra {
@@ -163,6 +188,29 @@ impl Case {
     }
 }
 
+/// The ini with one `[pgbouncer]` section first, holding `settings` and then the lines of the
+/// ini's own `[pgbouncer]` sections: PgBouncer logs to the log file only once it has read
+/// `logfile`, and `-q` silences what it says before; and a second `[pgbouncer]` section
+/// would reset the settings of the first.
+fn pgbouncer_section_first(ini: &str, settings: &str) -> String {
+    let mut main = format!("[pgbouncer]\n{settings}");
+    let mut rest = String::new();
+    let mut in_main = false;
+    for line in ini.lines() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_main = t == "[pgbouncer]";
+            if in_main {
+                continue;
+            }
+        }
+        let out = if in_main { &mut main } else { &mut rest };
+        out.push_str(line);
+        out.push('\n');
+    }
+    format!("{main}\n{rest}")
+}
+
 const BASE: &str = "\
 [databases]
 app = host=127.0.0.1 port=@DEAD_PORT@ dbname=app
@@ -234,6 +282,95 @@ fn pgbouncer_refuses_exactly_the_configurations_shiplint_calls_load_failures() {
             ));
         }
     }
+    assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
+}
+
+/// Settings a case sets itself (where PgBouncer listens, logs and finds users), dropped from
+/// fixture files.
+const CASE_SETTINGS: &[&str] = &[
+    "listen_addr",
+    "listen_port",
+    "unix_socket_dir",
+    "logfile",
+    "pidfile",
+    "auth_file",
+    "user",
+];
+
+#[test]
+fn pgbouncer_loads_the_rule_fixtures_as_shiplint_says() {
+    let Some(binary) = pgbouncer() else {
+        eprintln!("skipped: `pgbouncer` is not on PATH (apt-get install pgbouncer)");
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules");
+    let userlist = "\"app\" \"SCRAM-SHA-256$4096:EzbynDJmXarI8H4C5uqZJQ==$3uA0zroujXofbwn060G4tSV6Y61Q42i7nVhuUp8dUqY=:dZDv5G/o6m2SMnFfRaHcz+GQ2gAG+V9KOR+BSpEYq7w=\"\n";
+    let mut disagreements = Vec::new();
+    let mut skewed = Vec::new();
+    let mut compared = 0;
+    // The fixtures of the load-failure rules: one defect per bad case, near misses in the good.
+    for code in ["PGB007", "PGB008", "PGB009", "PGB010"] {
+        let mut cases: Vec<PathBuf> = std::fs::read_dir(root.join(code))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.is_dir())
+            .collect();
+        cases.sort();
+        for case_dir in cases {
+            let mut inis = Vec::new();
+            let mut stack = vec![case_dir.clone()];
+            while let Some(d) = stack.pop() {
+                for e in std::fs::read_dir(&d).unwrap() {
+                    let p = e.unwrap().path();
+                    if p.is_dir() {
+                        stack.push(p);
+                    } else if p.extension().is_some_and(|x| x == "ini") {
+                        inis.push(p);
+                    }
+                }
+            }
+            for ini in inis {
+                let text = std::fs::read_to_string(&ini).unwrap();
+                let kept: String = text
+                    .lines()
+                    .filter(|l| !CASE_SETTINGS.contains(&l.split('=').next().unwrap_or("").trim()))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                let kept = if kept.contains("[pgbouncer]\n") {
+                    kept
+                } else {
+                    format!("{kept}[pgbouncer]\n")
+                };
+                let case = Case::new(&kept, userlist, &[]);
+                let codes = case.shiplint_codes();
+                let shiplint_refuses = codes.iter().any(|c| LOAD_FAILURES.contains(&c.as_str()));
+                let (pgbouncer_refuses, log) = match case.start(&binary) {
+                    Outcome::Started(_running) => (false, String::new()),
+                    Outcome::Refused(log) => (true, log),
+                };
+                compared += 1;
+                let name = ini.strip_prefix(&root).unwrap().display().to_string();
+                if shiplint_refuses == pgbouncer_refuses {
+                    continue;
+                }
+                match TOOL_SKEW.iter().find(|(m, _)| log.contains(m)) {
+                    Some((_, why)) => skewed.push(format!("{name}: {why}")),
+                    None => disagreements.push(format!(
+                        "{name}: pgbouncer refuses = {pgbouncer_refuses}, shiplint reports \
+                         {codes:?}\n{log}"
+                    )),
+                }
+            }
+        }
+    }
+    eprintln!(
+        "{compared} fixture files compared; version skew in {}:",
+        skewed.len()
+    );
+    for s in &skewed {
+        eprintln!("  {s}");
+    }
+    assert!(compared > 0, "no fixture was compared");
     assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
 }
 
