@@ -13,7 +13,8 @@ use crate::index::{Mount, MountSource};
 use crate::kind::FileKind;
 use crate::parse::compose::ResourceKind;
 use crate::parse::pgbouncer::{
-    base64_decoded_len, parse_connstr, Include, Ini, IniEntry, SecretKind, UserEntry, Userlist,
+    base64_decoded_len, parse_connstr, Include, Ini, IniEntry, SecretKind, Section, UserEntry,
+    Userlist,
 };
 use crate::parse::Model;
 use crate::project::{ParsedFile, Project};
@@ -36,6 +37,7 @@ crate::family_rules! {
     exposed_weak_secrets => ExposedWeakSecrets,
     undefined_database => UndefinedDatabase,
     server_side_cursors_in_transaction_pool => ServerSideCursorsInTransactionPool,
+    repeated_pgbouncer_section => RepeatedPgbouncerSection,
 }
 
 /// The section PgBouncer reads its own settings from. Section and key names are compared
@@ -265,7 +267,8 @@ pub(crate) fn protect_line(d: &mut Diagnostic, file: FileId, e: &IniEntry) {
 // pgbouncer.ini
 // ---------------------------------------------------------------------------------------------
 
-/// Every entry of the `[pgbouncer]` sections (PgBouncer merges repeated sections).
+/// Every entry of the `[pgbouncer]` sections of one file. PgBouncer resets the settings when
+/// it enters a repeated section (PGB016); the per-file rules read them all regardless.
 pub(crate) fn settings(ini: &Ini) -> impl Iterator<Item = &IniEntry> {
     ini.sections
         .iter()
@@ -469,12 +472,18 @@ pub(crate) struct Effective {
     /// cannot see it.
     pub complete: bool,
     pub broken: Vec<BrokenInclude>,
+    /// Every `[pgbouncer]` header in load order: its file, span, and the index in `entries`
+    /// where its lines start. PgBouncer resets every setting to its default when it enters
+    /// another `[pgbouncer]` section, so only the last one's lines count.
+    pub main_headers: Vec<(FileId, Span, usize)>,
 }
 
 impl Effective {
-    /// The line PgBouncer uses for a setting of `[pgbouncer]`: the last one, spelt exactly.
+    /// The line PgBouncer uses for a setting of `[pgbouncer]`: the last one, spelt exactly, in
+    /// the last `[pgbouncer]` section.
     pub(crate) fn setting(&self, key: &str) -> Option<&EffEntry> {
-        self.entries
+        let from = self.main_headers.last().map_or(0, |h| h.2);
+        self.entries[from.min(self.entries.len())..]
             .iter()
             .rfind(|e| e.section == MAIN_SECTION && e.entry.key == key)
     }
@@ -786,6 +795,7 @@ fn build_pgbouncers(project: &Project) -> Pgbouncers {
             files: Vec::new(),
             complete: true,
             broken: Vec::new(),
+            main_headers: Vec::new(),
         };
         let mut stack = Vec::new();
         let mut section = String::new();
@@ -914,7 +924,7 @@ fn load(
     }
     // Lines and includes in text order.
     enum Item<'a> {
-        Section(&'a str),
+        Section(&'a Section),
         Entry(&'a IniEntry),
         Include(usize),
     }
@@ -923,7 +933,7 @@ fn load(
         items.push((e.line_span.start, Item::Entry(e)));
     }
     for s in &parsed.sections {
-        items.push((s.header_span.start, Item::Section(&s.name)));
+        items.push((s.header_span.start, Item::Section(s)));
         for e in &s.entries {
             items.push((e.line_span.start, Item::Entry(e)));
         }
@@ -936,7 +946,13 @@ fn load(
     let targets = resolved.get(&file).unwrap_or(&none);
     for (_, item) in items {
         match item {
-            Item::Section(name) => *section = name.to_string(),
+            Item::Section(s) => {
+                if s.name == MAIN_SECTION {
+                    eff.main_headers
+                        .push((file, s.header_span, eff.entries.len()));
+                }
+                *section = s.name.clone();
+            }
             Item::Entry(e) => eff.entries.push(EffEntry {
                 file,
                 section: section.clone(),
@@ -1244,6 +1260,32 @@ mod tests {
         assert_eq!(c.pool_mode("app").0, "transaction");
         assert_eq!(c.pool_mode("other").0, "transaction");
         assert!(is_included(&p, 1) && !is_included(&p, 0));
+    }
+
+    #[test]
+    fn a_second_pgbouncer_section_starts_from_the_defaults() {
+        let p = project(&[
+            (
+                &format!("{ROOT}/pgbouncer.ini"),
+                FileKind::PgbouncerIni,
+                "[pgbouncer]\nlisten_port = 7432\npool_mode = transaction\n\
+                 %include more.ini\n",
+            ),
+            (
+                &format!("{ROOT}/more.ini"),
+                FileKind::PgbouncerIni,
+                "[pgbouncer]\npool_mode = session\n",
+            ),
+        ]);
+        let all = pgbouncers(&p);
+        let c = &all.configs[0];
+        assert_eq!(c.main_headers.len(), 2);
+        assert_eq!(c.value("pool_mode").map(|v| v.0), Some("session"));
+        assert!(
+            c.setting("listen_port").is_none(),
+            "reset by the second section"
+        );
+        assert_eq!(c.listen_port(), Some(6432));
     }
 
     #[test]

@@ -285,7 +285,8 @@ fn quoted_field(s: &str, start: usize) -> Result<QuotedField, ()> {
 /// A parsed `pgbouncer.ini`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ini {
-    /// Sections in file order; a name may appear more than once (PgBouncer merges them).
+    /// Sections in file order; a name may appear more than once. (PgBouncer resets every
+    /// setting when it enters another `[pgbouncer]` section: PGB016 reports that.)
     pub sections: Vec<Section>,
     /// `%include` directives, in file order. Following them is the caller's job.
     pub includes: Vec<Include>,
