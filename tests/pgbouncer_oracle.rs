@@ -374,6 +374,72 @@ fn pgbouncer_loads_the_rule_fixtures_as_shiplint_says() {
     assert!(disagreements.is_empty(), "\n{}", disagreements.join("\n"));
 }
 
+#[test]
+fn a_second_pgbouncer_section_resets_the_settings_of_the_first() {
+    let Some(binary) = pgbouncer() else {
+        eprintln!("skipped: `pgbouncer` is not on PATH (apt-get install pgbouncer)");
+        return;
+    };
+    // Written as is (not through `Case::new`, which merges the sections): the port is set in
+    // the first section only; the second sets what PgBouncer needs to start, keeping its
+    // Unix socket in the temporary folder.
+    let case = Case::new("[databases]\n", "\"app\" \"secret\"\n", &[]);
+    let d = case.path();
+    let ini = format!(
+        "[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {port}\n\n\
+         [databases]\napp = host=127.0.0.1 port=1 dbname=app\n\n\
+         [pgbouncer]\nunix_socket_dir = {dir}\nlogfile = {dir}/pgbouncer.log\n\
+         auth_type = plain\nauth_file = {dir}/userlist.txt\n",
+        port = case.port,
+        dir = d.display()
+    );
+    std::fs::write(d.join("pgbouncer.ini"), &ini).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::Permissions::from_mode(0o644);
+        std::fs::set_permissions(d.join("pgbouncer.ini"), mode).unwrap();
+    }
+    assert!(case.shiplint_codes().contains(&"PGB016".to_string()));
+
+    let mut cmd = Command::new(&binary);
+    cmd.arg("-q");
+    if running_as_root() {
+        cmd.args(["-u", "nobody"]);
+    }
+    cmd.arg(d.join("pgbouncer.ini"))
+        .current_dir(d)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut running = Running(cmd.spawn().expect("start pgbouncer"));
+    let deadline = Instant::now() + START_TIMEOUT;
+    // Started: the log says so, or its socket appears in the folder.
+    let started = loop {
+        if let Ok(Some(_)) = running.0.try_wait() {
+            break false;
+        }
+        if case.log().contains("process up") {
+            break true;
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(started, "pgbouncer did not start:\n{}", case.log());
+    assert!(
+        TcpStream::connect(("127.0.0.1", case.port)).is_err(),
+        "pgbouncer kept listen_port of the first [pgbouncer] section:\n{}",
+        case.log()
+    );
+    assert!(
+        !case.log().contains(&format!("127.0.0.1:{}", case.port)),
+        "{}",
+        case.log()
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The PostgreSQL wire protocol, as much as a login needs
 // ---------------------------------------------------------------------------------------------
