@@ -263,7 +263,10 @@ pub fn kind_from_name(rel: &Path) -> Option<FileKind> {
         "dockerfile" | "containerfile" => return Some(FileKind::Dockerfile),
         _ => {}
     }
-    if name.starts_with("pgbouncer") && name.ends_with(".ini") {
+    // `%include`d fragments (`config/pgbouncer/databases.ini`) are read as PgBouncer ini too;
+    // only the folder holding the file counts, not a repository named after PgBouncer.
+    let in_pgbouncer_folder = dirs.last().is_some_and(|d| d.contains("pgbouncer"));
+    if name.ends_with(".ini") && (name.starts_with("pgbouncer") || in_pgbouncer_folder) {
         return Some(FileKind::PgbouncerIni);
     }
     // `Dockerfile.prod.dockerignore` is the ignore file of `Dockerfile.prod`, not a Dockerfile.
@@ -523,6 +526,12 @@ mod tests {
             Some(FileKind::PgbouncerUserlist)
         );
         assert_eq!(kind("pgbouncer.ini"), Some(FileKind::PgbouncerIni));
+        assert_eq!(
+            kind("config/pgbouncer/databases.ini"),
+            Some(FileKind::PgbouncerIni)
+        );
+        assert_eq!(kind("config/databases.ini"), None);
+        assert_eq!(kind("pgbouncer-tools/src/tox.ini"), None);
         assert_eq!(kind("backend/Dockerfile"), Some(FileKind::Dockerfile));
         assert_eq!(kind("Dockerfile.prod"), Some(FileKind::Dockerfile));
         assert_eq!(kind("web.dockerfile"), Some(FileKind::Dockerfile));

@@ -252,14 +252,17 @@ struct DocBlock {
     section: String,
     title: Option<String>,
     content: Vec<u8>,
+    /// Marked `together`: one file of a multi-file example (a cross-file rule), checked with
+    /// the other `together` blocks of its section as one project.
+    together: bool,
 }
 
 fn doc_blocks(docs: &str) -> Vec<DocBlock> {
     let mut out = Vec::new();
     let mut section = String::new();
-    let mut current: Option<(Option<String>, bool, String)> = None;
+    let mut current: Option<(Option<String>, bool, bool, String)> = None;
     for line in docs.lines() {
-        if let Some((title, escaped, mut body)) = current.take() {
+        if let Some((title, escaped, together, mut body)) = current.take() {
             if line.trim_start().starts_with("```") {
                 let content = if escaped {
                     unescape(&body)
@@ -270,11 +273,12 @@ fn doc_blocks(docs: &str) -> Vec<DocBlock> {
                     section: section.clone(),
                     title,
                     content,
+                    together,
                 });
             } else {
                 body.push_str(line);
                 body.push('\n');
-                current = Some((title, escaped, body));
+                current = Some((title, escaped, together, body));
             }
             continue;
         }
@@ -286,7 +290,8 @@ fn doc_blocks(docs: &str) -> Vec<DocBlock> {
                 .find_map(|w| w.strip_prefix("title="))
                 .map(|t| t.trim_matches('"').to_string());
             let escaped = info.split_whitespace().any(|w| w == "escaped");
-            current = Some((title, escaped, String::new()));
+            let together = info.split_whitespace().any(|w| w == "together");
+            current = Some((title, escaped, together, String::new()));
         }
     }
     out
@@ -316,12 +321,44 @@ fn documented_examples_trigger_and_fixes_are_clean() {
     let mut failures = Vec::new();
     for r in shiplint::rules::all() {
         let m = r.meta();
-        for block in doc_blocks(&m.docs()) {
-            let Some(title) = &block.title else { continue };
+        let blocks = doc_blocks(&m.docs());
+        // Blocks marked `together` form one project per section, checked once.
+        let mut groups: Vec<(String, Vec<&DocBlock>)> = Vec::new();
+        for block in blocks.iter().filter(|b| b.title.is_some()) {
+            match groups
+                .iter_mut()
+                .find(|(s, g)| block.together && *s == block.section && g[0].together)
+            {
+                Some((_, g)) => g.push(block),
+                None => groups.push((block.section.clone(), vec![block])),
+            }
+        }
+        // A `together` fix is laid over the `together` example: it shows only what changes.
+        let example: Vec<&DocBlock> = blocks
+            .iter()
+            .filter(|b| b.together && b.title.is_some() && b.section == "Example")
+            .collect();
+        for (_, mut group) in groups {
+            let block = group[0];
+            if block.together && block.section == "How to fix" {
+                let kept: Vec<&DocBlock> = example
+                    .iter()
+                    .filter(|e| !group.iter().any(|f| f.title == e.title))
+                    .copied()
+                    .collect();
+                group.splice(0..0, kept);
+            }
+            let title = group
+                .iter()
+                .filter_map(|b| b.title.clone())
+                .collect::<Vec<_>>()
+                .join(" + ");
             let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join(title);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, &block.content).unwrap();
+            for b in &group {
+                let path = dir.path().join(b.title.as_deref().unwrap());
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, &b.content).unwrap();
+            }
             // Examples run with every rule on, as users run shiplint; only this rule's findings count.
             let (got, _) = run_case(dir.path(), shiplint::rules::all());
             let hits = got.iter().filter(|f| f.2 == m.code).count();

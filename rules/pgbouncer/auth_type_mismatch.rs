@@ -1,8 +1,7 @@
 use super::{
-    auth_file_target, effective_value, ini, list_items, loaded_users, protect_secret,
-    server_side_users, setting, stored_kind, userlist, Stored, MAIN_SECTION,
+    auth_file_target, effective_value, list_items, loaded_users, pgbouncers, protect_secret,
+    stored_kind, userlist, Stored, MAIN_SECTION,
 };
-use crate::kind::FileKind;
 use crate::parse::pgbouncer::AUTH_TYPES;
 use crate::rule::{Ctx, Rule};
 use crate::source::Span;
@@ -21,7 +20,8 @@ crate::declare_rule! {
     /// folder, or, for a container path such as `/etc/pgbouncer/userlist.txt`, the userlist
     /// with the same file name (in the ini's folder first). Users that PgBouncer logs in to
     /// PostgreSQL as (`auth_user`, a forced `user=` in `[databases]`) are not counted: clients
-    /// do not log in as them.
+    /// do not log in as them. Settings in the files the ini `%include`s count where PgBouncer
+    /// reads them.
     ///
     /// ## Why it matters
     /// SCRAM authentication needs a SCRAM secret or the plain-text password; an MD5 hash cannot
@@ -99,33 +99,39 @@ const ANY_ADDRESS: &[&str] = &["*", "0.0.0.0", "::", "[::]"];
 impl Rule for AuthTypeMismatch {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
-        for file in project.files_of_kind(FileKind::PgbouncerIni) {
-            let Some(ini) = ini(file) else { continue };
-            let entry = setting(ini, "auth_type");
+        // Each configuration PgBouncer loads: an ini with the files it `%include`s.
+        let all = pgbouncers(project);
+        for config in &all.configs {
+            let Some(&root) = config.files.first() else {
+                continue;
+            };
+            let file = project.file(root);
+            let entry = config.setting("auth_type");
             let (auth_type, auth_span) = match entry {
                 Some(e) => {
-                    let (value, span) = effective_value(MAIN_SECTION, e);
+                    let (value, span) = effective_value(MAIN_SECTION, &e.entry);
                     let value = value.trim().to_ascii_lowercase();
                     if !AUTH_TYPES.contains(&value.as_str()) {
                         continue; // PGB008 reports it
                     }
-                    (value, Some(span))
+                    (value, Some((e.file, span)))
                 }
                 None => ("md5".to_string(), None),
             };
 
             // Ex) auth_type = trust, listen_addr = *
             if let (Some(span), "trust" | "any") = (auth_span, auth_type.as_str()) {
-                let open = setting(ini, "listen_addr").and_then(|e| {
-                    let (value, span) = effective_value(MAIN_SECTION, e);
+                let open = config.setting("listen_addr").and_then(|e| {
+                    let (value, span) = effective_value(MAIN_SECTION, &e.entry);
                     list_items(value, span)
                         .into_iter()
                         .find(|(addr, _)| ANY_ADDRESS.contains(addr))
+                        .map(|(addr, span)| (addr, e.file, span))
                 });
-                if let Some((addr, addr_span)) = open {
+                if let Some((addr, addr_file, addr_span)) = open {
                     let d = ctx.report(
-                        file.id,
-                        span,
+                        span.0,
+                        span.1,
                         format!(
                             "auth_type = {auth_type} lets clients in without a password, and \
                              listen_addr = {addr} accepts them from any network"
@@ -135,17 +141,22 @@ impl Rule for AuthTypeMismatch {
                         "use auth_type = scram-sha-256 with secrets in the auth file, or listen \
                          only on 127.0.0.1 or the Unix socket",
                     )
-                    .related(file.id, addr_span, "listens on every interface");
+                    .related(
+                        addr_file,
+                        addr_span,
+                        "listens on every interface",
+                    );
                 }
             }
 
             if !matches!(auth_type.as_str(), "md5" | "scram-sha-256" | "plain") {
                 continue;
             }
-            let Some(af) = setting(ini, "auth_file") else {
+            let Some(af) = config.setting("auth_file") else {
                 continue;
             };
-            let (af_value, af_span) = effective_value(MAIN_SECTION, af);
+            let (af_value, af_span) = effective_value(MAIN_SECTION, &af.entry);
+            let af_span = (af.file, af_span);
             let Some(target) = auth_file_target(project, file, af_value) else {
                 continue;
             };
@@ -158,17 +169,17 @@ impl Rule for AuthTypeMismatch {
                 Some(_) => format!("auth_type = {auth_type}"),
                 None => "the default auth_type = md5".to_string(),
             };
-            let server_side = server_side_users(ini);
+            let server_side = config.server_side_users();
             let loaded = loaded_users(list);
             let clients: Vec<_> = loaded
                 .iter()
                 .filter(|e| !server_side.contains(&e.user))
                 .collect();
 
-            if loaded.is_empty() && setting(ini, "auth_user").is_none() {
+            if loaded.is_empty() && config.setting("auth_user").is_none() {
                 let d = ctx.report(
-                    file.id,
-                    primary,
+                    primary.0,
+                    primary.1,
                     format!("{method} needs users, but the auth file {path} defines none"),
                 );
                 d.help("add the users clients log in as, with their SCRAM secrets")
@@ -192,10 +203,10 @@ impl Rule for AuthTypeMismatch {
                     } else {
                         format!("{} users in {path} cannot log in", bad.len())
                     };
-                    let d = ctx.report(file.id, primary, format!("{message}: {who}"));
+                    let d = ctx.report(primary.0, primary.1, format!("{message}: {who}"));
                     d.help(help);
                     if primary != af_span {
-                        d.related(file.id, af_span, format!("the auth file, {path}"));
+                        d.related(af_span.0, af_span.1, format!("the auth file, {path}"));
                     }
                     for e in bad.iter().take(MAX_LISTED) {
                         d.related(target.id, e.user_span, format!("`{}` {label}", e.user));

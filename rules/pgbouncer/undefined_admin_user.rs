@@ -1,8 +1,6 @@
 use super::{
-    auth_file_target, effective_value, ini, list_items, loaded_users, setting, userlist,
-    MAIN_SECTION,
+    auth_file_target, effective_value, list_items, loaded_users, pgbouncers, userlist, MAIN_SECTION,
 };
-use crate::kind::FileKind;
 use crate::rule::{Ctx, Rule};
 use crate::source::Span;
 
@@ -63,11 +61,17 @@ crate::declare_rule! {
 impl Rule for UndefinedAdminUser {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
-        for file in project.files_of_kind(FileKind::PgbouncerIni) {
-            let Some(ini) = ini(file) else { continue };
-            let auth_type = setting(ini, "auth_type")
+        // Each configuration PgBouncer loads: an ini with the files it `%include`s.
+        let all = pgbouncers(project);
+        for config in &all.configs {
+            let Some(&root) = config.files.first() else {
+                continue;
+            };
+            let file = project.file(root);
+            let auth_type = config
+                .setting("auth_type")
                 .map(|e| {
-                    effective_value(MAIN_SECTION, e)
+                    effective_value(MAIN_SECTION, &e.entry)
                         .0
                         .trim()
                         .to_ascii_lowercase()
@@ -79,13 +83,13 @@ impl Rule for UndefinedAdminUser {
             ) {
                 continue;
             }
-            if setting(ini, "auth_user").is_some() && setting(ini, "auth_dbname").is_some() {
+            if config.setting("auth_user").is_some() && config.setting("auth_dbname").is_some() {
                 continue;
             }
-            let Some(af) = setting(ini, "auth_file") else {
+            let Some(af) = config.setting("auth_file") else {
                 continue;
             };
-            let (af_value, af_span) = effective_value(MAIN_SECTION, af);
+            let (af_value, af_span) = effective_value(MAIN_SECTION, &af.entry);
             let Some(target) = auth_file_target(project, file, af_value) else {
                 continue;
             };
@@ -95,8 +99,10 @@ impl Rule for UndefinedAdminUser {
             let path = &target.source.display_path;
             let loaded = loaded_users(list);
             for (key, role) in [("admin_users", "admin"), ("stats_users", "stats")] {
-                let Some(e) = setting(ini, key) else { continue };
-                let (value, span) = effective_value(MAIN_SECTION, e);
+                let Some(e) = config.setting(key) else {
+                    continue;
+                };
+                let (value, span) = effective_value(MAIN_SECTION, &e.entry);
                 for (name, name_span) in list_items(value, span) {
                     if name == "pgbouncer" || loaded.iter().any(|u| u.user == name) {
                         continue;
@@ -113,11 +119,11 @@ impl Rule for UndefinedAdminUser {
                              log in to the admin console"
                         ),
                     };
-                    let d = ctx.report(file.id, name_span, message);
+                    let d = ctx.report(e.file, name_span, message);
                     d.help(format!(
                         "add `{name}` with its SCRAM secret to {path}, or remove it from {key}"
                     ))
-                    .related(file.id, af_span, format!("the auth file, {path}"))
+                    .related(af.file, af_span, format!("the auth file, {path}"))
                     .related(
                         target.id,
                         list.broken_line.unwrap_or(Span::empty(0)),

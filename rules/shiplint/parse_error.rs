@@ -41,6 +41,12 @@ crate::declare_rule! {
 impl Rule for ParseError {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
         for issue in &file.issues {
+            // Ex) `app = host=db` at the top of a file another pgbouncer.ini `%include`s.
+            if issue.message == crate::parse::pgbouncer::PREAMBLE_ISSUE
+                && crate::rules::pgbouncer::is_included(ctx.project, file.id)
+            {
+                continue;
+            }
             ctx.report(file.id, issue.span, issue.message.clone());
         }
     }

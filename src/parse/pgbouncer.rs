@@ -285,10 +285,15 @@ fn quoted_field(s: &str, start: usize) -> Result<QuotedField, ()> {
 /// A parsed `pgbouncer.ini`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ini {
-    /// Sections in file order; a name may appear more than once (PgBouncer merges them).
+    /// Sections in file order; a name may appear more than once. (PgBouncer resets every
+    /// setting when it enters another `[pgbouncer]` section: PGB016 reports that.)
     pub sections: Vec<Section>,
     /// `%include` directives, in file order. Following them is the caller's job.
     pub includes: Vec<Include>,
+    /// Settings before any `[section]` header. PgBouncer refuses them in the file it is
+    /// started with (an issue says so), but in a file that is `%include`d they belong to the
+    /// section of the `%include` line.
+    pub preamble: Vec<IniEntry>,
 }
 
 /// A `[name]` section and the entries under it.
@@ -452,14 +457,18 @@ pub fn parse_ini(text: &str) -> (Ini, Vec<ParseIssue>) {
         };
         match ini.sections.last_mut() {
             Some(section) => section.entries.push(entry),
-            None => issues.push(ParseIssue::new(
-                at(i, end),
-                "setting before any [section] header (PgBouncer refuses the file)",
-            )),
+            None => {
+                ini.preamble.push(entry);
+                issues.push(ParseIssue::new(at(i, end), PREAMBLE_ISSUE));
+            }
         }
     }
     (ini, issues)
 }
+
+/// The issue of a setting before any `[section]` header: an error in the file PgBouncer is
+/// started with, normal in a file it `%include`s.
+pub const PREAMBLE_ISSUE: &str = "setting before any [section] header (PgBouncer refuses the file)";
 
 // ---------------------------------------------------------------------------------------------
 // Connection strings in [databases], [users] and [peers]

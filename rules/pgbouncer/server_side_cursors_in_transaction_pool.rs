@@ -1,0 +1,178 @@
+use std::collections::HashMap;
+
+use super::{client_urls, pgbouncers, ClientUse, Effective};
+use crate::parse::python::{Cast, EnvLibrary, Value};
+use crate::rule::{Ctx, Rule};
+use crate::rules::django::{check_leaves, Finding};
+use crate::source::{FileId, Span};
+
+crate::declare_rule! {
+    /// ## What it does
+    /// Reports a `DATABASES` entry of a production or staging Django settings module that
+    /// connects through PgBouncer in transaction (or statement) pooling mode without
+    /// `"DISABLE_SERVER_SIDE_CURSORS": True`. The entry goes through PgBouncer when its `HOST`
+    /// is the Compose service that runs PgBouncer, or when it is read from a URL variable
+    /// (`env.db("DATABASE_URL")`, `dj_database_url.config()`) that a Compose file or env file
+    /// sets to a URL on that service. The pool mode is the database's `pool_mode=` in
+    /// `[databases]`, else the global `pool_mode` of the ini (with its `%include`s). Only
+    /// settings modules whose imports shiplint read completely are judged.
+    ///
+    /// ## Why it matters
+    /// Django iterates large querysets (`.iterator()`) with server-side cursors: it declares a
+    /// cursor in one transaction and fetches from it in the next statements. In transaction
+    /// pooling, PgBouncer may run those statements on another server connection, where the
+    /// cursor does not exist, and the request fails with `cursor "_django_curs_…" does not
+    /// exist`. Django's documentation says to disable server-side cursors for this setup; the
+    /// failure only shows under load, when connections are actually shared.
+    ///
+    /// ## Example
+    /// ```python together title="myproject/settings/production.py"
+    /// INSTALLED_APPS = ["django.contrib.contenttypes"]
+    /// MIDDLEWARE = []
+    /// DATABASES = {
+    ///     "default": {
+    ///         "ENGINE": "django.db.backends.postgresql",
+    ///         "HOST": "pgbouncer",
+    ///         "PORT": 6432,
+    ///         "NAME": "app",
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// ```yaml together title="docker-compose.prod.yml"
+    /// services:
+    ///   pgbouncer:
+    ///     image: edoburu/pgbouncer:1.23.1
+    ///     volumes:
+    ///       - ./pgbouncer/pgbouncer.ini:/etc/pgbouncer/pgbouncer.ini:ro
+    /// ```
+    ///
+    /// ```ini together title="pgbouncer/pgbouncer.ini"
+    /// [databases]
+    /// app = host=db port=5432 dbname=app
+    ///
+    /// [pgbouncer]
+    /// pool_mode = transaction
+    /// ```
+    ///
+    /// ## How to fix
+    /// ```python together title="myproject/settings/production.py"
+    /// INSTALLED_APPS = ["django.contrib.contenttypes"]
+    /// MIDDLEWARE = []
+    /// DATABASES = {
+    ///     "default": {
+    ///         "ENGINE": "django.db.backends.postgresql",
+    ///         "HOST": "pgbouncer",
+    ///         "PORT": 6432,
+    ///         "NAME": "app",
+    ///         "DISABLE_SERVER_SIDE_CURSORS": True,
+    ///     }
+    /// }
+    /// ```
+    ///
+    /// With a URL, set it after reading it:
+    /// `DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True`.
+    pub(crate) struct ServerSideCursorsInTransactionPool {
+        code: "PGB015",
+        name: "server-side-cursors-in-transaction-pool",
+        family: Pgbouncer,
+        severity: Warning,
+        scope: DEPLOYED_ONLY,
+    }
+}
+
+/// Where a finding's cross-file context is: the pool mode, and the URL naming PgBouncer.
+type Context = Vec<(FileId, Span, String)>;
+
+impl Rule for ServerSideCursorsInTransactionPool {
+    fn check_project(&self, ctx: &mut Ctx<'_>) {
+        let project = ctx.project;
+        let all = pgbouncers(project);
+        if all.services.iter().all(|s| s.config.is_none()) {
+            return;
+        }
+        let urls = client_urls(project);
+        let mut context: HashMap<String, Context> = HashMap::new();
+        let mut inner = Ctx::new(project, ctx.meta());
+        check_leaves(&mut inner, |leaf, out| {
+            if !leaf.complete() {
+                return;
+            }
+            let Some(databases) = leaf.setting("DATABASES") else {
+                return;
+            };
+            let Value::Dict(entries) = &databases.value.value else {
+                return;
+            };
+            for (alias, entry) in entries {
+                let Some(alias) = alias.value.as_str() else {
+                    continue;
+                };
+                // Ex) {"HOST": "pgbouncer", "NAME": "app", ...}
+                let (config, database, via): (&Effective, String, Option<&ClientUse>) =
+                    match &entry.value {
+                        Value::Dict(_) => {
+                            let host = entry.value.dict_get("HOST").and_then(|h| h.value.as_str());
+                            let Some((_, config)) = host.and_then(|h| all.serving(h)) else {
+                                continue;
+                            };
+                            match entry.value.dict_get("DISABLE_SERVER_SIDE_CURSORS") {
+                                Some(v) if v.value.as_bool() != Some(false) => continue,
+                                _ => {}
+                            }
+                            let name = entry.value.dict_get("NAME").and_then(|n| n.value.as_str());
+                            (config, name.unwrap_or_default().to_string(), None)
+                        }
+                        // Ex) env.db("DATABASE_URL"), dj_database_url.config()
+                        Value::Env(lookup)
+                            if lookup.cast == Cast::DbUrl
+                                || lookup.library == EnvLibrary::DjDatabaseUrl =>
+                        {
+                            let found = urls.iter().find_map(|u| {
+                                if u.name != lookup.name {
+                                    return None;
+                                }
+                                all.serving(&u.url.host).map(|(_, c)| (c, u))
+                            });
+                            let Some((config, url)) = found else {
+                                continue;
+                            };
+                            (config, url.url.database.clone(), Some(url))
+                        }
+                        _ => continue,
+                    };
+                let (mode, set_at) = config.pool_mode(&database);
+                if mode != "transaction" && mode != "statement" {
+                    continue;
+                }
+                let message = format!(
+                    "database `{alias}` goes through PgBouncer in {mode} pooling without \
+                     DISABLE_SERVER_SIDE_CURSORS: querysets iterated with .iterator() fail"
+                );
+                let mut related = Vec::new();
+                if let Some((file, span)) = set_at {
+                    related.push((file, span, format!("pool_mode = {mode}")));
+                }
+                if let Some(u) = via {
+                    related.push((u.file, u.span, format!("{} points at PgBouncer", u.name)));
+                }
+                context.entry(message.clone()).or_insert(related);
+                out.push(Finding::at(entry.span, message).help(
+                    "set \"DISABLE_SERVER_SIDE_CURSORS\": True in this DATABASES entry, or use \
+                     session pooling for this database",
+                ));
+            }
+        });
+        for d in inner.into_diagnostics() {
+            let extra = context.get(&d.message).cloned().unwrap_or_default();
+            let slot = ctx.report(d.file, d.span, d.message.clone());
+            *slot = d;
+            for (file, span, label) in extra {
+                if label.ends_with("points at PgBouncer") {
+                    slot.sensitive(file, span);
+                }
+                slot.related(file, span, label);
+            }
+        }
+    }
+}
