@@ -401,6 +401,7 @@ impl Reader<'_> {
                     for (rule, value, span, name) in self.entries(item, at, &name)? {
                         let meta = self.rule(rule, span.clone(), &name)?;
                         let options = self.table(value, value.span().or(span), &name)?;
+                        self.rule_option_values(meta, options, &name)?;
                         config
                             .rule_options
                             .insert(meta.name.to_string(), table_to_toml(options));
@@ -513,6 +514,40 @@ impl Reader<'_> {
     fn glob(&self, pattern: &str, at: Span, name: &str) -> Result<GlobMatcher, ConfigError> {
         compile_glob(pattern)
             .map_err(|e| self.error(at, format!("invalid glob in `{name}`: {}", e.kind())))
+    }
+
+    /// Checks a `[rule-options.<rule>]` table against the options the rule declares.
+    fn rule_option_values(
+        &self,
+        meta: &RuleMeta,
+        table: &dyn TableLike,
+        name: &str,
+    ) -> Result<(), ConfigError> {
+        for (key, item) in table.iter() {
+            let key_span = table.key(key).and_then(|k| k.span());
+            let Some(option) = meta.options.iter().find(|o| o.name == key) else {
+                let message = if meta.options.is_empty() {
+                    format!(
+                        "unknown option `{name}.{key}`: {} has no options",
+                        meta.name
+                    )
+                } else {
+                    let mut m = format!("unknown option `{name}.{key}`");
+                    if let Some(close) = closest(key, meta.options.iter().map(|o| o.name)) {
+                        m.push_str(&format!(" (did you mean `{close}`?)"));
+                    }
+                    m
+                };
+                return Err(self.error(key_span, message));
+            };
+            if let Some(value) = item_to_toml(item) {
+                if let Err(why) = option.check(&value) {
+                    let at = item.span().or(key_span);
+                    return Err(self.error(at, format!("`{name}.{key}` {why}")));
+                }
+            }
+        }
+        Ok(())
     }
 
     fn rule(&self, text: &str, at: Span, name: &str) -> Result<&'static RuleMeta, ConfigError> {
@@ -674,8 +709,17 @@ mod tests {
     use crate::diagnostic::Family;
     use crate::rule::Scope;
 
-    static CMP001: RuleMeta = meta("CMP001", "fallback-secret", Family::Compose);
-    static CMP002: RuleMeta = meta("CMP002", "published-database-port", Family::Compose);
+    static CMP001: RuleMeta = RuleMeta {
+        options: &[
+            crate::rule::RuleOption::integer("depth", 0, 10, 1),
+            crate::rule::RuleOption::integer("min-length", 1, 128, 12),
+        ],
+        ..meta("CMP001", "fallback-secret", Family::Compose)
+    };
+    static CMP002: RuleMeta = RuleMeta {
+        options: &[crate::rule::RuleOption::integer("port", 1, 65535, 5432)],
+        ..meta("CMP002", "published-database-port", Family::Compose)
+    };
     static ENV001: RuleMeta = meta("ENV001", "placeholder-secret", Family::Env);
 
     const fn meta(code: &'static str, name: &'static str, family: Family) -> RuleMeta {
@@ -686,6 +730,7 @@ mod tests {
             default_severity: Severity::Error,
             scope: Scope::ALL,
             raw_docs: "",
+            options: &[],
         }
     }
 
@@ -744,7 +789,6 @@ CMP001 = "warning"
 "ops/*.compose" = "compose"
 
 [rule-options.fallback-secret]
-allowed = ["dev-only"]
 depth = 2
 "#,
         )
@@ -771,10 +815,6 @@ depth = 2
         );
         let options = config.rule_options(&CMP001).unwrap();
         assert_eq!(options["depth"], toml::Value::Integer(2));
-        assert_eq!(
-            options["allowed"],
-            toml::Value::Array(vec![toml::Value::String("dev-only".into())])
-        );
     }
 
     #[test]
@@ -796,7 +836,7 @@ depth = 2
 
     #[test]
     fn rule_options_written_under_a_code_are_stored_under_the_name() {
-        let config = parse("[rule-options.CMP002]\nports = [5432]\n").unwrap();
+        let config = parse("[rule-options.CMP002]\nport = 6432\n").unwrap();
         assert!(config.rule_options.contains_key("published-database-port"));
         assert!(config.rule_options(&CMP002).is_some());
         assert!(config.rule_options(&CMP001).is_none());
@@ -1063,6 +1103,46 @@ depth = 2
         let err = parse_err("select = []\nselect = []\n");
         assert_eq!(err.line, Some(2));
         assert!(err.message.contains("select"), "{err}");
+    }
+
+    #[test]
+    fn rule_options_are_checked_against_what_the_rule_declares() {
+        let err = parse_err("[rule-options.fallback-secret]\nmin-lenght = 8\n");
+        assert_eq!(
+            (err.line, err.column),
+            (Some(2), Some(1)),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.message
+                .contains("unknown option `rule-options.fallback-secret.min-lenght`")
+                && err.message.contains("did you mean `min-length`?"),
+            "{}",
+            err.message
+        );
+        let err = parse_err("[rule-options.fallback-secret]\nmin-length = 500\n");
+        assert_eq!((err.line, err.column), (Some(2), Some(14)));
+        assert!(
+            err.message.contains(
+                "`rule-options.fallback-secret.min-length` must be from 1 to 128, found 500"
+            ),
+            "{}",
+            err.message
+        );
+        let err = parse_err("[rule-options.fallback-secret]\nmin-length = \"8\"\n");
+        assert!(
+            err.message.contains("must be an integer"),
+            "{}",
+            err.message
+        );
+        let err = parse_err("[rule-options.placeholder-secret]\nx = 1\n");
+        assert!(
+            err.message.contains("placeholder-secret has no options"),
+            "{}",
+            err.message
+        );
+        assert!(parse("[rule-options.CMP001]\nmin-length = 16\ndepth = 0\n").is_ok());
     }
 
     #[test]

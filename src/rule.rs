@@ -136,6 +136,46 @@ pub struct RuleMeta {
     pub scope: Scope,
     /// The rule's doc comment, verbatim (each line keeps the space after `///`).
     pub raw_docs: &'static str,
+    /// The options the rule reads from its `[rule-options.<rule>]` table; the configuration
+    /// rejects any other key and any value of the wrong type or range.
+    pub options: &'static [RuleOption],
+}
+
+/// One option of a rule's `[rule-options.<rule>]` table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RuleOption {
+    pub name: &'static str,
+    pub kind: OptionKind,
+}
+
+/// The type of a rule option, with its default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    /// An integer from `min` to `max`.
+    Integer { min: i64, max: i64, default: i64 },
+}
+
+impl RuleOption {
+    pub const fn integer(name: &'static str, min: i64, max: i64, default: i64) -> RuleOption {
+        RuleOption {
+            name,
+            kind: OptionKind::Integer { min, max, default },
+        }
+    }
+
+    /// Why `value` cannot be this option's value, if it cannot.
+    pub fn check(&self, value: &toml::Value) -> Result<(), String> {
+        match self.kind {
+            OptionKind::Integer { min, max, .. } => match value.as_integer() {
+                Some(n) if (min..=max).contains(&n) => Ok(()),
+                Some(n) => Err(format!("must be from {min} to {max}, found {n}")),
+                None => Err(format!(
+                    "must be an integer from {min} to {max}, found {}",
+                    value.type_str()
+                )),
+            },
+        }
+    }
 }
 
 impl RuleMeta {
@@ -210,7 +250,8 @@ macro_rules! declare_rule {
             name: $name:literal,
             family: $family:ident,
             severity: $severity:ident,
-            scope: $scope:ident $(,)?
+            scope: $scope:ident
+            $(, options: [$($option:expr),* $(,)?])? $(,)?
         }
     ) => {
         $(#[doc = $doc])+
@@ -226,6 +267,7 @@ macro_rules! declare_rule {
                     default_severity: $crate::diagnostic::Severity::$severity,
                     scope: $crate::rule::Scope::$scope,
                     raw_docs: concat!($($doc, "\n"),+),
+                    options: &[$($($option),*)?],
                 };
                 &META
             }
@@ -270,15 +312,25 @@ impl<'a> Ctx<'a> {
         self
     }
 
-    /// The option `key` of the rule's `[rule-options.<rule>]` table, when set.
-    pub fn option(&self, key: &str) -> Option<&'a toml::Value> {
-        self.options?.get(key)
-    }
-
-    /// An integer option within `range`; `None` when unset or not such an integer (the rule
-    /// then keeps its default).
-    pub fn int_option(&self, key: &str, range: std::ops::RangeInclusive<i64>) -> Option<i64> {
-        self.option(key)?.as_integer().filter(|n| range.contains(n))
+    /// The value of the rule's integer option `name`: the configured one (checked against
+    /// its range when the configuration was read), else the option's default.
+    ///
+    /// # Panics
+    /// When the rule does not declare the option: a programming error, caught by the tests.
+    pub fn int_option(&self, name: &str) -> i64 {
+        let option = self.meta.options.iter().find(|o| o.name == name);
+        let Some(&RuleOption {
+            kind: OptionKind::Integer { min, max, default },
+            ..
+        }) = option
+        else {
+            panic!("{} reads the undeclared option `{name}`", self.meta.code);
+        };
+        self.options
+            .and_then(|t| t.get(name))
+            .and_then(toml::Value::as_integer)
+            .filter(|n| (min..=max).contains(n))
+            .unwrap_or(default)
     }
 
     pub fn meta(&self) -> &'static RuleMeta {
@@ -395,19 +447,26 @@ mod tests {
         default_severity: Severity::Info,
         scope: Scope::DEPLOYED,
         raw_docs: "",
+        options: &[RuleOption::integer("min-length", 1, 128, 12)],
     };
 
     #[test]
-    fn integer_options_outside_their_range_or_type_are_ignored() {
+    fn integer_options_read_their_value_or_default() {
         let project = Project::new("/p".into(), Vec::new());
-        let table: toml::Table =
-            toml::from_str("min-length = 8\nhuge = 500\ntext = \"12\"\n").unwrap();
+        let table: toml::Table = toml::from_str("min-length = 8\n").unwrap();
         let ctx = Ctx::new(&project, &META).with_options(Some(&table));
-        assert_eq!(ctx.int_option("min-length", 1..=128), Some(8));
-        assert_eq!(ctx.int_option("huge", 1..=128), None);
-        assert_eq!(ctx.int_option("text", 1..=128), None);
-        assert_eq!(ctx.int_option("absent", 1..=128), None);
+        assert_eq!(ctx.int_option("min-length"), 8);
         let bare = Ctx::new(&project, &META);
-        assert_eq!(bare.int_option("min-length", 1..=128), None);
+        assert_eq!(bare.int_option("min-length"), 12);
+        let option = META.options[0];
+        assert!(option.check(&toml::Value::Integer(128)).is_ok());
+        assert_eq!(
+            option.check(&toml::Value::Integer(500)).unwrap_err(),
+            "must be from 1 to 128, found 500"
+        );
+        assert_eq!(
+            option.check(&toml::Value::String("12".into())).unwrap_err(),
+            "must be an integer from 1 to 128, found string"
+        );
     }
 }

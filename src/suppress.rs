@@ -550,6 +550,7 @@ mod tests {
             default_severity,
             scope: Scope::ALL,
             raw_docs: "",
+            options: &[],
         }
     }
 

@@ -87,3 +87,29 @@ fn rule_pages_are_up_to_date() {
         "docs/rules is stale: {stale:?}; run `SHIPLINT_UPDATE_DOCS=1 cargo test --test docs`"
     );
 }
+
+#[test]
+fn every_rule_option_is_documented_with_its_default() {
+    for m in shiplint::rules::metas() {
+        let docs = m.docs();
+        for option in m.options {
+            assert!(
+                docs.contains(&format!("[rule-options.{}]", m.name)),
+                "{} declares options but its docs show no `[rule-options.{}]` example",
+                m.code,
+                m.name
+            );
+            let shiplint::rule::OptionKind::Integer { default, .. } = option.kind;
+            let line = docs
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{} =", option.name)))
+                .unwrap_or_else(|| panic!("{}: option `{}` undocumented", m.code, option.name));
+            assert!(
+                line.contains(&default.to_string()),
+                "{}: the docs of `{}` do not give its default {default}: {line}",
+                m.code,
+                option.name
+            );
+        }
+    }
+}

@@ -44,6 +44,7 @@ static FALLBACK_SECRET: RuleMeta = RuleMeta {
     raw_docs: " ## What it does\n Flags `${VAR:-default}` fallbacks for secrets.\n\n \
                ## Why it matters\n An unset variable silently deploys a known secret.\n\n \
                ## How to fix\n Use `${VAR:?message}`.\n",
+    options: &[],
 };
 
 static DEBUG_ENABLED: RuleMeta = RuleMeta {
@@ -53,6 +54,7 @@ static DEBUG_ENABLED: RuleMeta = RuleMeta {
     default_severity: Severity::Error,
     scope: Scope::DEPLOYED,
     raw_docs: " ## What it does\n Flags `DEBUG` switched on in deployed environments.\n",
+    options: &[],
 };
 
 static UNPINNED_IMAGE: RuleMeta = RuleMeta {
@@ -62,6 +64,7 @@ static UNPINNED_IMAGE: RuleMeta = RuleMeta {
     default_severity: Severity::Info,
     scope: Scope::ALL,
     raw_docs: " ## What it does\n Flags images on a mutable tag.\n",
+    options: &[],
 };
 
 static HEALTHCHECK_TOOL: RuleMeta = RuleMeta {
@@ -71,6 +74,7 @@ static HEALTHCHECK_TOOL: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     scope: Scope::ALL,
     raw_docs: " ## What it does\n Flags health checks that call a tool the image lacks.\n",
+    options: &[],
 };
 
 static PASSWORD_IN_URL: RuleMeta = RuleMeta {
@@ -80,6 +84,7 @@ static PASSWORD_IN_URL: RuleMeta = RuleMeta {
     default_severity: Severity::Warning,
     scope: Scope::ALL,
     raw_docs: " ## What it does\n Flags connection URLs that embed a password.\n",
+    options: &[],
 };
 
 /// ENV003 is left out on purpose: a finding of a rule missing from the list must still render.

@@ -45,18 +45,17 @@ crate::declare_rule! {
         family: Django,
         severity: Info,
         scope: DEPLOYED,
+        options: [crate::rule::RuleOption::integer(OPTION, 1, 128, 12)],
     }
 }
 
-/// The shortest password length accepted without a finding, unless the `min-length` option
-/// says otherwise.
-const FLOOR: i64 = 12;
+/// The option giving the shortest password length accepted without a finding (default 12).
 const OPTION: &str = "min-length";
 const VALIDATOR: &str = "MinimumLengthValidator";
 
 impl Rule for ShortPasswordMinimum {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
-        let floor = ctx.int_option(OPTION, 1..=128).unwrap_or(FLOOR);
+        let floor = ctx.int_option(OPTION);
         check_leaves(ctx, |leaf, out| {
             let Judged::Set(_, list) = leaf.judge("AUTH_PASSWORD_VALIDATORS") else {
                 return;
