@@ -274,6 +274,19 @@ impl<'a> Ctx<'a> {
         message: impl Into<String>,
     ) -> &mut Diagnostic {
         let env = self.project.file(file).source.environment;
+        self.report_in(file, env, span, message)
+    }
+
+    /// Reports like [`Ctx::report`], with the severity of a file of environment `env`: for a
+    /// file that stands for another environment than its own, such as the template
+    /// `.env.production.example`, which deployers copy as the production file.
+    pub fn report_in(
+        &mut self,
+        file: FileId,
+        env: Environment,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let severity = self.meta.scope.severity(self.meta.default_severity, env);
         let diagnostic = Diagnostic {
             code: self.meta.code,
