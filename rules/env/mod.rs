@@ -29,6 +29,7 @@ crate::family_rules! {
     ambiguous_quoting => AmbiguousQuoting,
     non_portable_key => NonPortableKey,
     compose_only_syntax => ComposeOnlySyntax,
+    undeclared_variable => UndeclaredVariable,
 }
 
 /// The lexed model of an env file or template.
