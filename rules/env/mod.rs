@@ -30,6 +30,7 @@ crate::family_rules! {
     non_portable_key => NonPortableKey,
     compose_only_syntax => ComposeOnlySyntax,
     undeclared_variable => UndeclaredVariable,
+    tracked_ignored_env_file => TrackedIgnoredEnvFile,
 }
 
 /// The lexed model of an env file or template.
