@@ -31,6 +31,7 @@ crate::family_rules! {
     compose_only_syntax => ComposeOnlySyntax,
     undeclared_variable => UndeclaredVariable,
     tracked_ignored_env_file => TrackedIgnoredEnvFile,
+    false_string_read_as_true => FalseStringReadAsTrue,
 }
 
 /// The lexed model of an env file or template.
