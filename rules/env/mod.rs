@@ -32,6 +32,7 @@ crate::family_rules! {
     undeclared_variable => UndeclaredVariable,
     tracked_ignored_env_file => TrackedIgnoredEnvFile,
     false_string_read_as_true => FalseStringReadAsTrue,
+    unread_template_variable => UnreadTemplateVariable,
 }
 
 /// The lexed model of an env file or template.
