@@ -1,8 +1,8 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{env_file, is_falsy};
 use crate::kind::{Environment, FileKind};
-use crate::parse::python::{Cast, Clause, EnvLookup, Step, Value};
+use crate::parse::python::{Cast, Clause, EnvLookup, Guard, Setting, Step, Value};
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::source::{FileId, Span};
@@ -18,7 +18,8 @@ crate::declare_rule! {
     ///
     /// Reads that compare or convert the text (`os.getenv("DEBUG") == "True"`,
     /// `env.bool("DEBUG")`, `config("DEBUG", cast=bool)`) are fine and not reported, nor are
-    /// development and test files and settings modules.
+    /// development and test files and settings modules, nor a read that every deployable
+    /// settings module overrides (`DEBUG = False` in `production.py`).
     ///
     /// ## Why it matters
     /// `os.environ.get` returns text, and every non-empty text is true in Python:
@@ -116,31 +117,62 @@ impl BooleanReads {
                         how,
                     });
             };
-            for setting in &module.settings {
-                walk(&setting.value.value, &mut |lookup, in_test| {
-                    if in_test {
-                        add(lookup, "a condition".to_string());
-                    } else if BOOLEAN_SETTINGS.contains(&setting.name.as_str())
-                        || matches!(
-                            lookup.default.as_deref().map(|d| &d.value),
-                            Some(Value::Bool(_))
-                        )
-                    {
-                        add(lookup, format!("the boolean setting `{}`", setting.name));
-                    }
+            boolean_uses(module.settings.iter(), &module.guards, &mut add);
+        }
+        // A read a deployed settings module overrides (`DEBUG = False` in production.py) does
+        // not decide anything there: keep the names a deployable module's final values use.
+        let leaves = crate::rules::django::leaves(project);
+        let deployable = || {
+            leaves
+                .iter()
+                .filter(|l| !matches!(l.env, Environment::Development | Environment::Test))
+        };
+        if deployable().next().is_some() {
+            let mut deployed = HashSet::new();
+            for leaf in deployable() {
+                let finals = leaf
+                    .model
+                    .settings
+                    .iter()
+                    .filter_map(|s| leaf.setting(&s.name));
+                boolean_uses(finals, &leaf.model.guards, &mut |l, _| {
+                    deployed.insert(l.name.clone());
                 });
             }
-            for guard in &module.guards {
-                for clause in &guard.condition.clauses {
-                    tested(clause, &mut |lookup| add(lookup, "a condition".to_string()));
-                }
-            }
+            out.retain(|name, _| deployed.contains(name));
         }
         for reads in out.values_mut() {
             reads.sort_by_key(|r| (r.file, r.name_span.start));
             reads.dedup_by_key(|r| (r.file, r.name_span));
         }
         BooleanReads(out)
+    }
+}
+
+/// Calls `add` with every plain read that `settings` and `guards` use as a boolean, and how.
+fn boolean_uses<'a>(
+    settings: impl Iterator<Item = &'a Setting>,
+    guards: &[Guard],
+    add: &mut dyn FnMut(&EnvLookup, String),
+) {
+    for setting in settings {
+        walk(&setting.value.value, &mut |lookup, in_test| {
+            if in_test {
+                add(lookup, "a condition".to_string());
+            } else if BOOLEAN_SETTINGS.contains(&setting.name.as_str())
+                || matches!(
+                    lookup.default.as_deref().map(|d| &d.value),
+                    Some(Value::Bool(_))
+                )
+            {
+                add(lookup, format!("the boolean setting `{}`", setting.name));
+            }
+        });
+    }
+    for guard in guards {
+        for clause in &guard.condition.clauses {
+            tested(clause, &mut |lookup| add(lookup, "a condition".to_string()));
+        }
     }
 }
 
