@@ -33,6 +33,7 @@ crate::family_rules! {
     tracked_ignored_env_file => TrackedIgnoredEnvFile,
     false_string_read_as_true => FalseStringReadAsTrue,
     unread_template_variable => UnreadTemplateVariable,
+    env_file_in_image => EnvFileInImage,
 }
 
 /// The lexed model of an env file or template.
