@@ -1,5 +1,6 @@
 use std::collections::{BTreeMap, HashMap};
 
+use crate::index::EnvBinding;
 use crate::parse::compose::VarUse;
 use crate::parse::interpolate::Op;
 use crate::rule::{Ctx, Rule};
@@ -18,34 +19,38 @@ crate::declare_rule! {
     /// Not reported: secret-like names (`undeclared-secret`, CMP003, reports those), a
     /// variable guarded with `:?`/`?` in any Compose file loaded together with this one, uses
     /// with a default (`${VAR:-x}`) or a replacement (`${VAR:+x}`), uses inside another
-    /// expression's operand (`${A:+${A}}`), and variables every shell
+    /// expression's operand (`${A:+${A}}`), uses in `image:` (an empty name or tag fails the
+    /// pull loudly, and pipelines often set it), variables the service's own container sets
+    /// (meant for its shell: `unescaped-shell-variable`, CMP009), and variables every shell
     /// or CI runner sets (`HOME`, `PWD`, `USER`, `CI_*`, `GITHUB_*`, `COMPOSE_*`, …).
     ///
     /// ## Why it matters
     /// When a variable is unset, Compose substitutes an empty string and prints a warning that
-    /// scrolls away. The service then starts with an empty image tag, host name or port: the
-    /// deploy pulls `app:` (an error) or, worse, runs with a setting silently blank. Because no
-    /// template lists the variable, whoever prepares the next server has no way to know it is
-    /// needed.
+    /// scrolls away. The service then starts with an empty host name, URL or switch: the
+    /// application runs with a setting silently blank, or fails later, far from the cause.
+    /// Because no template lists the variable, whoever prepares the next server has no way to
+    /// know it is needed.
     ///
     /// ## Example
     /// ```yaml title="docker-compose.prod.yml"
     /// services:
     ///   app:
-    ///     image: registry.example.org/app:${APP_VERSION}
+    ///     image: registry.example.org/app:1.4.2
     ///     environment:
     ///       ALLOWED_HOSTS: ${DOMAIN}
+    ///       EMAIL_HOST: ${SMTP_HOST}
     /// ```
     ///
     /// ## How to fix
     /// Require the variable, or give it a default, and list it in the env template deployers
-    /// copy (`APP_VERSION=` and `DOMAIN=` in `.env.example`):
+    /// copy (`DOMAIN=` and `SMTP_HOST=` in `.env.example`):
     /// ```yaml title="docker-compose.prod.yml"
     /// services:
     ///   app:
-    ///     image: registry.example.org/app:${APP_VERSION:?set APP_VERSION}
+    ///     image: registry.example.org/app:1.4.2
     ///     environment:
-    ///       ALLOWED_HOSTS: ${DOMAIN:-app.example.org}
+    ///       ALLOWED_HOSTS: ${DOMAIN:?set DOMAIN}
+    ///       EMAIL_HOST: ${SMTP_HOST:-smtp.example.org}
     /// ```
     pub(crate) struct UndeclaredVariable {
         code: "ENV017",
@@ -95,6 +100,35 @@ impl Rule for UndeclaredVariable {
                 spans.entry(u.file).or_default().push(u.at.span);
             }
         }
+        // `image:` values: an empty tag or name fails the pull loudly, and they are often
+        // set by the pipeline that deploys (`${TAG}`), not by an env file.
+        let mut images: HashMap<FileId, Vec<Span>> = HashMap::new();
+        for (file, service) in index.services() {
+            if let Some(image) = &service.image {
+                images.entry(file).or_default().push(image.span);
+            }
+        }
+        let in_image = |file: FileId, span: Span| {
+            images.get(&file).is_some_and(|list| {
+                list.iter()
+                    .any(|i| i.start <= span.start && span.end <= i.end)
+            })
+        };
+        // A variable the service's own container sets was meant for its shell (`$PORT` in a
+        // command): `unescaped-shell-variable` (CMP009) reports that.
+        let set_in_container = |file: FileId, u: &VarUse| {
+            let Some(service) = u.in_service.as_deref() else {
+                return false;
+            };
+            match index.env_lookup(file, service, &u.name) {
+                // Not the entry this use fills in (`NAME: ${NAME}`).
+                Some(EnvBinding::Inline(var)) => {
+                    !(var.span.start <= u.span.start && u.span.end <= var.span.end)
+                }
+                Some(EnvBinding::File(_)) => true,
+                None => false,
+            }
+        };
         let nested = |file: FileId, span: Span| {
             spans.get(&file).is_some_and(|list| {
                 list.iter()
@@ -125,7 +159,12 @@ impl Rule for UndeclaredVariable {
                 }
                 let bare: Vec<&&VarUse> = uses
                     .iter()
-                    .filter(|u| u.op == Op::Plain && !nested(file, u.span))
+                    .filter(|u| {
+                        u.op == Op::Plain
+                            && !nested(file, u.span)
+                            && !in_image(file, u.span)
+                            && !set_in_container(file, u)
+                    })
                     .collect();
                 let Some(first) = bare.first() else {
                     continue;
