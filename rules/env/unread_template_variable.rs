@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 
 use super::env_file;
 use crate::discover::{environment_from_tokens, normalize};
+use crate::kind::Environment;
 use crate::parse::python::EnvLibrary;
 use crate::project::{ParsedFile, Project};
 use crate::rule::{Ctx, Rule};
@@ -22,9 +23,9 @@ crate::declare_rule! {
     ///
     /// Left alone: variables that images and tools read themselves (`POSTGRES_*`, `PG*`,
     /// `GF_*`, `REDIS_*`, `MYSQL_*`, `COMPOSE_*`, `DOCKER_*`, `SENTRY_*`, `AWS_*`, `TZ`, …),
-    /// templates in a folder with no Compose file that no service reads (how they are
-    /// deployed is not visible), and applications that load the env file themselves
-    /// (python-decouple, `load_dotenv`, `read_env`).
+    /// templates in a folder with no Compose file (or only a development one) that no
+    /// service reads (how they are deployed is not visible), and applications that load the
+    /// env file themselves (python-decouple, `load_dotenv`, `read_env`).
     ///
     /// ## Why it matters
     /// A template is the list of what a deployment needs. A key that reaches nothing makes
@@ -284,10 +285,17 @@ fn reach(project: &Project, template: &ParsedFile) -> Reach {
     if !what.is_empty() {
         return Reach::Unknown;
     }
+    // A development stack beside the template says nothing of how production is deployed.
     index
         .compose_files()
         .iter()
-        .find(|c| c.base_dir == folder)
+        .find(|c| {
+            c.base_dir == folder
+                && !matches!(
+                    project.file(c.file).source.environment,
+                    Environment::Development | Environment::Test
+                )
+        })
         .map_or(Reach::Unknown, |c| Reach::InterpolationOnly(c.file))
 }
 
