@@ -112,51 +112,64 @@ const SCANNED_EXTENSIONS: &[&str] = &[
     "cfg", "toml", "yml", "yaml", "json", "j2", "tpl", "template",
 ];
 
-/// What the rule knows of the project's code, built once per run.
-struct ProjectReads {
+/// What the rule knows of the project's settings, built once per run.
+struct SettingsReads {
     /// Some settings module is visible: without one the rule does not judge.
-    settings_visible: bool,
+    visible: bool,
     /// Names settings modules read, whatever the library, with the first read.
-    settings_reads: HashMap<String, (FileId, Span)>,
-    /// The application loads env files itself (python-decouple, `load_dotenv`, `read_env`).
+    reads: HashMap<String, (FileId, Span)>,
+    /// A settings module loads env files itself (python-decouple, `load_dotenv`,
+    /// `read_env`).
     loads_env_files: bool,
-    /// Upper-case words of the project's other source files; `None` when the scan gave up.
-    mentioned: Option<HashSet<String>>,
+    paths: HashSet<PathBuf>,
 }
 
-impl ProjectReads {
-    fn build(project: &Project) -> ProjectReads {
-        let mut settings_visible = false;
-        let mut settings_reads = HashMap::new();
-        let mut loads_env_files = false;
-        let mut settings_paths = HashSet::new();
+impl SettingsReads {
+    fn build(project: &Project) -> SettingsReads {
+        let mut out = SettingsReads {
+            visible: false,
+            reads: HashMap::new(),
+            loads_env_files: false,
+            paths: HashSet::new(),
+        };
         for f in &project.files {
             let Some(module) = f.model.django_settings() else {
                 continue;
             };
-            settings_visible = true;
-            settings_paths.insert(normalize(&f.source.path));
+            out.visible = true;
+            out.paths.insert(normalize(&f.source.path));
             for read in &module.env_reads {
-                settings_reads
+                out.reads
                     .entry(read.name.clone())
                     .or_insert((f.id, read.name_span));
-                loads_env_files |= read.library == EnvLibrary::Decouple;
+                out.loads_env_files |= read.library == EnvLibrary::Decouple;
             }
-            loads_env_files |= loads_env(&f.source.text);
+            out.loads_env_files |= loads_env(&f.source.text);
         }
-        let mut mentioned = None;
-        if settings_visible {
-            let scan = scan_sources(&project.root, &settings_paths);
-            if let Some((words, loads)) = scan {
-                loads_env_files |= loads;
-                mentioned = Some(words);
-            }
-        }
-        ProjectReads {
-            settings_visible,
-            settings_reads,
-            loads_env_files,
-            mentioned,
+        out
+    }
+}
+
+/// The project's other source files, scanned once per run and only when a key needs it.
+struct SourceScan {
+    /// Upper-case words; `None` when the scan gave up (every name then counts as mentioned).
+    mentioned: Option<HashSet<String>>,
+    /// A Python file loads env files itself.
+    loads_env_files: bool,
+}
+
+impl SourceScan {
+    fn build(project: &Project) -> SourceScan {
+        let settings = project.derived(SettingsReads::build);
+        match scan_sources(&project.root, &settings.paths) {
+            Some((words, loads)) => SourceScan {
+                mentioned: Some(words),
+                loads_env_files: loads,
+            },
+            None => SourceScan {
+                mentioned: None,
+                loads_env_files: true,
+            },
         }
     }
 
@@ -305,10 +318,11 @@ impl Rule for UnreadTemplateVariable {
         if project.index.env_templates().is_empty() {
             return;
         }
-        let reads = project.derived(ProjectReads::build);
-        if !reads.settings_visible {
+        let settings = project.derived(SettingsReads::build);
+        if !settings.visible {
             return;
         }
+        let mut scan: Option<std::sync::Arc<SourceScan>> = None;
         for &id in project.index.env_templates() {
             let template = project.file(id);
             let Some(env) = env_file(template) else {
@@ -317,9 +331,9 @@ impl Rule for UnreadTemplateVariable {
             if !ctx.applies_to(template.source.environment) {
                 continue;
             }
-            let reach = match reach(project, template) {
+            let found = match reach(project, template) {
                 Reach::Unknown => continue,
-                _ if reads.loads_env_files => Reach::Services,
+                _ if settings.loads_env_files => Reach::Services,
                 r => r,
             };
             let mut seen = HashSet::new();
@@ -334,8 +348,9 @@ impl Rule for UnreadTemplateVariable {
                 {
                     continue;
                 }
-                match reach {
-                    Reach::InterpolationOnly(compose) => {
+                let scan = scan.get_or_insert_with(|| project.derived(SourceScan::build));
+                match found {
+                    Reach::InterpolationOnly(compose) if !scan.loads_env_files => {
                         let shown = project.file(compose).source.display_path.clone();
                         let d = ctx
                             .report(
@@ -353,12 +368,12 @@ impl Rule for UnreadTemplateVariable {
                             Span::empty(0),
                             "the Compose file this template feeds",
                         );
-                        if let Some(&(file, span)) = reads.settings_reads.get(name) {
+                        if let Some(&(file, span)) = settings.reads.get(name) {
                             d.related(file, span, "the settings read it here");
                         }
                     }
                     _ => {
-                        if reads.settings_reads.contains_key(name) || reads.mentions(name) {
+                        if settings.reads.contains_key(name) || scan.mentions(name) {
                             continue;
                         }
                         ctx.report(
