@@ -1,6 +1,8 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use super::env_file;
 use crate::discover::{environment_from_tokens, normalize};
 use crate::kind::Environment;
@@ -186,8 +188,7 @@ fn loads_env(text: &str) -> bool {
 /// The upper-case words of the project's source files (settings modules, env files and
 /// templates excepted), and whether one of them loads env files; `None` past the caps.
 fn scan_sources(root: &Path, skip: &HashSet<PathBuf>) -> Option<(HashSet<String>, bool)> {
-    let mut words = HashSet::new();
-    let mut loads = false;
+    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
     let mut count = 0;
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
@@ -224,23 +225,43 @@ fn scan_sources(root: &Path, skip: &HashSet<PathBuf>) -> Option<(HashSet<String>
         if count > MAX_SCANNED_FILES {
             return None;
         }
-        let Ok(bytes) = std::fs::read(path) else {
-            continue;
-        };
-        let text = String::from_utf8_lossy(&bytes);
-        if ext == "py" {
-            loads |= loads_env(&text);
-        }
-        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-            if word.len() > 1
-                && word.bytes().any(|b| b.is_ascii_uppercase())
-                && !word.bytes().any(|b| b.is_ascii_lowercase())
-            {
-                words.insert(word.to_string());
-            }
-        }
+        paths.push((path.to_path_buf(), ext == "py"));
     }
+    // Reading is most of the cost: files are read in parallel, each into its own word set.
+    let (words, loads) = paths
+        .par_iter()
+        .map(|(path, python)| {
+            let mut words = HashSet::new();
+            let Ok(bytes) = std::fs::read(path) else {
+                return (words, false);
+            };
+            let text = String::from_utf8_lossy(&bytes);
+            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if word.len() > 1
+                    && word.bytes().any(|b| b.is_ascii_uppercase())
+                    && !word.bytes().any(|b| b.is_ascii_lowercase())
+                    && !words.contains(word)
+                {
+                    words.insert(word.to_string());
+                }
+            }
+            (words, *python && loads_env(&text))
+        })
+        .reduce(
+            || (HashSet::new(), false),
+            |(a, la), (b, lb)| {
+                if a.len() < b.len() {
+                    return merge(b, a, la || lb);
+                }
+                merge(a, b, la || lb)
+            },
+        );
     Some((words, loads))
+}
+
+fn merge(mut into: HashSet<String>, from: HashSet<String>, loads: bool) -> (HashSet<String>, bool) {
+    into.extend(from);
+    (into, loads)
 }
 
 fn read_by_tools(name: &str) -> bool {
