@@ -289,8 +289,8 @@ fn file_name(path: &Path) -> String {
 #[derive(Debug, PartialEq, Eq)]
 enum Reach {
     /// A service reads it through `env_file:` (or one reads an interpolated path, which could
-    /// be it).
-    Services,
+    /// be it): the Compose file and the entry, when known.
+    Services(Option<(FileId, Span)>),
     /// It is only the env file Compose reads to fill in `${…}` for a Compose file of its
     /// folder.
     InterpolationOnly(FileId),
@@ -306,11 +306,11 @@ fn reach(project: &Project, template: &ParsedFile) -> Reach {
     for info in index.service_infos() {
         for e in &info.env_files {
             match &e.path {
-                None => return Reach::Services,
+                None => return Reach::Services(None),
                 Some(p) => {
                     let same_folder = p.parent() == Some(folder.as_path());
                     if same_folder && subject(&file_name(p)) == what {
-                        return Reach::Services;
+                        return Reach::Services(Some((info.file, e.reference.path.span)));
                     }
                 }
             }
@@ -354,7 +354,7 @@ impl Rule for UnreadTemplateVariable {
             }
             let found = match reach(project, template) {
                 Reach::Unknown => continue,
-                _ if settings.loads_env_files => Reach::Services,
+                _ if settings.loads_env_files => Reach::Services(None),
                 r => r,
             };
             let mut seen = HashSet::new();
@@ -397,16 +397,20 @@ impl Rule for UnreadTemplateVariable {
                         if settings.reads.contains_key(name) || scan.mentions(name) {
                             continue;
                         }
-                        ctx.report(
-                            id,
-                            entry.key_span,
-                            format!(
-                                "`{name}` reaches the containers but no settings module or source file of the project reads it"
-                            ),
-                        )
-                        .help(
-                            "read it in the settings if it is meant to configure something, or remove it from the template",
-                        );
+                        let d = ctx
+                            .report(
+                                id,
+                                entry.key_span,
+                                format!(
+                                    "`{name}` reaches the containers but no settings module or source file of the project reads it"
+                                ),
+                            )
+                            .help(
+                                "read it in the settings if it is meant to configure something, or remove it from the template",
+                            );
+                        if let Reach::Services(Some((file, span))) = found {
+                            d.related(file, span, "passed to the container here");
+                        }
                     }
                 }
             }
