@@ -34,7 +34,7 @@ pub enum DiscoverError {
 }
 
 /// Directories never worth walking.
-const SKIPPED_DIRS: &[&str] = &[
+pub(crate) const SKIPPED_DIRS: &[&str] = &[
     ".git",
     ".hg",
     ".svn",

@@ -7,6 +7,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod engine;
+pub mod gitindex;
 pub mod index;
 pub mod kind;
 pub mod parse;

@@ -1,4 +1,4 @@
-use super::{deployed_where, env_file, flip_fix, is_truthy, negate};
+use super::{deployed_environment, deployed_where_in, env_file, flip_fix, is_truthy, negate};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -11,6 +11,10 @@ crate::declare_rule! {
     /// Reports a framework's debug switch turned on — `DEBUG`, `DJANGO_DEBUG`, `APP_DEBUG`
     /// (Laravel, Symfony) or `FLASK_DEBUG` set to `True`, `1`, `yes` or `on` — in a production or
     /// staging env file, and in a `.env` whose environment is unknown (one step lower).
+    ///
+    /// Templates for production or staging (`.env.production.example`, `.env.staging.sample`)
+    /// are held to the same standard, at the same severity: deployers copy them with their
+    /// values. Generic and development templates (`.env.example`, `.env.dev.example`) are not.
     ///
     /// ## Why it matters
     /// Debug mode turns every error into a page for whoever caused it: Django's shows the
@@ -44,7 +48,8 @@ crate::declare_rule! {
 impl Rule for DebugEnabled {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
         let Some(env) = env_file(file) else { return };
-        if !ctx.applies_to(file.source.environment) {
+        let environment = deployed_environment(file);
+        if !ctx.applies_to(environment) {
             return;
         }
         for entry in &env.entries {
@@ -52,12 +57,7 @@ impl Rule for DebugEnabled {
                 continue;
             }
             let replacement = negate(file.source.slice(entry.content_span));
-            let d = ctx
-                .report(
-                    file.id,
-                    entry.content_span,
-                    format!("`{}` turns debug mode on {}", entry.key, deployed_where(file.source.environment)),
-                )
+            let d = ctx.report_as(file.id, entry.content_span, format!("`{}` turns debug mode on {}", entry.key, deployed_where_in(file, environment)), environment)
                 .help(format!(
                     "set `{}={replacement}`: debug pages show settings, queries and code to anyone who triggers an error",
                     entry.key

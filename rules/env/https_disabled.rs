@@ -1,4 +1,4 @@
-use super::{deployed_where, env_file, flip_fix, is_falsy, negate};
+use super::{deployed_environment, deployed_where_in, env_file, flip_fix, is_falsy, negate};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -43,6 +43,10 @@ crate::declare_rule! {
     /// `False`, `0`, `no` or `off`. Switches of other services (`EMAIL_USE_SSL`, `REDIS_SSL`)
     /// are not reported: they are about a connection, not the site.
     ///
+    /// Templates for production or staging (`.env.production.example`, `.env.staging.sample`)
+    /// are held to the same standard, at the same severity: deployers copy them with their
+    /// values. Generic and development templates (`.env.example`, `.env.dev.example`) are not.
+    ///
     /// ## Why it matters
     /// These settings are how a Django site keeps its users on HTTPS: redirecting plain-HTTP
     /// requests, and marking the session and CSRF cookies `Secure` so that browsers never send
@@ -79,7 +83,8 @@ crate::declare_rule! {
 impl Rule for HttpsDisabled {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
         let Some(env) = env_file(file) else { return };
-        if !ctx.applies_to(file.source.environment) {
+        let environment = deployed_environment(file);
+        if !ctx.applies_to(environment) {
             return;
         }
         for entry in &env.entries {
@@ -90,12 +95,7 @@ impl Rule for HttpsDisabled {
                 continue;
             }
             let replacement = negate(file.source.slice(entry.content_span));
-            let d = ctx
-                .report(
-                    file.id,
-                    entry.content_span,
-                    format!("`{}` is off {}: {effect}", entry.key, deployed_where(file.source.environment)),
-                )
+            let d = ctx.report_as(file.id, entry.content_span, format!("`{}` is off {}: {effect}", entry.key, deployed_where_in(file, environment)), environment)
                 .help(format!(
                     "set `{}={replacement}`; if a proxy enforces HTTPS, suppress this with a comment saying so",
                     entry.key

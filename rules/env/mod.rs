@@ -29,6 +29,11 @@ crate::family_rules! {
     ambiguous_quoting => AmbiguousQuoting,
     non_portable_key => NonPortableKey,
     compose_only_syntax => ComposeOnlySyntax,
+    undeclared_variable => UndeclaredVariable,
+    tracked_ignored_env_file => TrackedIgnoredEnvFile,
+    false_string_read_as_true => FalseStringReadAsTrue,
+    unread_template_variable => UnreadTemplateVariable,
+    env_file_in_image => EnvFileInImage,
 }
 
 /// The lexed model of an env file or template.
@@ -206,6 +211,39 @@ pub(crate) fn deployed_where(environment: Environment) -> &'static str {
         Environment::Production => "in a production file",
         Environment::Staging => "in a staging file",
         _ => "in a file that may be deployed",
+    }
+}
+
+/// The environment whose severity a finding about a deployed value takes in `file`: the
+/// environment a template is for when it is a production or staging one
+/// (`.env.production.example` is copied as the production file, with its values), else the
+/// file's own.
+pub(crate) fn deployed_environment(file: &ParsedFile) -> Environment {
+    if file.source.kind == FileKind::EnvTemplate {
+        let name = file
+            .source
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if let Some(target) = crate::discover::template_target(&name).filter(|e| e.is_deployed()) {
+            return target;
+        }
+    }
+    file.source.environment
+}
+
+/// Where a finding about a deployed value is, for its message: [`deployed_where`], or the
+/// environment a template is for.
+pub(crate) fn deployed_where_in(file: &ParsedFile, environment: Environment) -> &'static str {
+    match (file.source.kind, environment) {
+        (FileKind::EnvTemplate, Environment::Production) => {
+            "in a production template, which deployers copy"
+        }
+        (FileKind::EnvTemplate, Environment::Staging) => {
+            "in a staging template, which deployers copy"
+        }
+        _ => deployed_where(environment),
     }
 }
 

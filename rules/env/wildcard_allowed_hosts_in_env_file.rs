@@ -1,4 +1,4 @@
-use super::{deployed_where, env_file};
+use super::{deployed_environment, deployed_where_in, env_file};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 use crate::source::Span;
@@ -11,6 +11,10 @@ crate::declare_rule! {
     /// Reports `*` in Django's `ALLOWED_HOSTS` (or `DJANGO_ALLOWED_HOSTS`) in a production or
     /// staging env file, and in a `.env` whose environment is unknown (one step lower): alone
     /// (`ALLOWED_HOSTS=*`) or as one item of a comma- or space-separated list.
+    ///
+    /// Templates for production or staging (`.env.production.example`, `.env.staging.sample`)
+    /// are held to the same standard, at the same severity: deployers copy them with their
+    /// values. Generic and development templates (`.env.example`, `.env.dev.example`) are not.
     ///
     /// ## Why it matters
     /// `ALLOWED_HOSTS` is how Django refuses requests whose `Host` header names a site it does
@@ -44,7 +48,8 @@ crate::declare_rule! {
 impl Rule for WildcardAllowedHosts {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
         let Some(env) = env_file(file) else { return };
-        if !ctx.applies_to(file.source.environment) {
+        let environment = deployed_environment(file);
+        if !ctx.applies_to(environment) {
             return;
         }
         for entry in &env.entries {
@@ -62,11 +67,7 @@ impl Rule for WildcardAllowedHosts {
                     continue;
                 }
                 let at = entry.content_span.start + start + item.find('*').unwrap_or(0);
-                ctx.report(
-                    file.id,
-                    Span::new(at, at + 1),
-                    format!("`{}` accepts any host {}", entry.key, deployed_where(file.source.environment)),
-                )
+                ctx.report_as(file.id, Span::new(at, at + 1), format!("`{}` accepts any host {}", entry.key, deployed_where_in(file, environment)), environment)
                 .help(
                     "list the domains the site is served under (`example.org,.example.org`); with \
                      `*` Django builds password-reset and redirect links from the attacker's Host header",

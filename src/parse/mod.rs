@@ -103,12 +103,14 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
             let file = dotenv::parse(text);
             // What Compose refuses to load is a parse error; what it reads differently from
             // other loaders is for the env rules.
-            let issues = file
+            let mut issues: Vec<ParseIssue> = file
                 .problems
                 .iter()
                 .filter(|p| p.kind.rejected_by_compose())
                 .map(|p| ParseIssue::new(p.span, p.kind.message()))
                 .collect();
+            issues.extend(env_interpolation_errors(&file, text));
+            issues.sort_by_key(|i| (i.span.start, i.span.end));
             (Model::Env(file), issues)
         }
         FileKind::PgbouncerUserlist => {
@@ -156,8 +158,43 @@ fn interpolation_errors(file: &yaml::YamlFile) -> Vec<ParseIssue> {
     out
 }
 
+/// Compose interpolates the values of an env file it reads (not single-quoted ones) and refuses
+/// the file when one holds a malformed `${` (`A=${B`, `A=${B:-x`).
+fn env_interpolation_errors(file: &dotenv::EnvFile, text: &str) -> Vec<ParseIssue> {
+    let mut out = Vec::new();
+    for entry in file.entries.iter().filter(|e| e.interpolates()) {
+        if !entry.value.contains("${") {
+            continue;
+        }
+        let raw = text.get(entry.raw_value_span.range()).unwrap_or_default();
+        let located = interpolate::Located::parse(raw, &entry.value, entry.raw_value_span);
+        for e in &located.template.errors {
+            out.push(ParseIssue::new(
+                located.file_span(e.span),
+                e.message.clone(),
+            ));
+        }
+    }
+    out
+}
+
 fn looks_like_json(text: &str) -> bool {
     text.trim_start_matches('\u{feff}')
         .trim_start()
         .starts_with('{')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_substitution_in_an_env_value_is_a_located_parse_error() {
+        let text = "A=ok\nB=x${C\nD='${E'\nF=\"${G:-y\"\nH=${I:-z}\n";
+        let (_, issues) = parse(FileKind::Env, text);
+        let at: Vec<&str> = issues.iter().map(|i| &text[i.span.range()]).collect();
+        assert_eq!(issues.len(), 2, "{at:?}");
+        assert!(at[0].starts_with("${C"), "{at:?}");
+        assert!(at[1].starts_with("${G"), "{at:?}");
+    }
 }

@@ -1,0 +1,4 @@
+import os
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+SESSION_ENGINE = "django.contrib.sessions.backends.db"

@@ -1,0 +1,5 @@
+import os
+from dotenv import load_dotenv
+
+load_dotenv()
+LOGGING = {"root": {"level": os.environ.get("LOG_LEVEL", "INFO")}}

@@ -1,0 +1,3 @@
+import os
+
+LOGGING = {"root": {"level": os.environ.get("LOG_LEVEL", "INFO")}}
