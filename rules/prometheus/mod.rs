@@ -34,6 +34,7 @@ crate::family_rules! {
     alert_rules_without_alertmanager => AlertRulesWithoutAlertmanager,
     alertmanager_without_alert_rules => AlertmanagerWithoutAlertRules,
     missing_rule_file => MissingRuleFile,
+    scrape_target_not_service => ScrapeTargetNotService,
 }
 
 /// The YAML tree of a Prometheus configuration file.
@@ -201,42 +202,47 @@ impl PathResolver for ConfigFolder {
         let Some(dir) = config.source.path.parent() else {
             return Resolved::Unknown;
         };
-        let wanted = crate::discover::normalize(&dir.join(written));
-        let Some(matcher) = glob(&wanted) else {
-            return Resolved::Unknown;
-        };
-        // A plain path is one lookup; a glob in the last component only looks in its folder.
-        let text = wanted.to_string_lossy();
-        let files: Vec<&ParsedFile> = if !has_glob(&text) {
-            project
+        lookup(project, dir.join(written))
+    }
+}
+
+/// What a path or glob of the repository (only its last component may be a glob) names.
+pub(crate) fn lookup(project: &Project, wanted: PathBuf) -> Resolved<'_> {
+    let wanted = crate::discover::normalize(&wanted);
+    let Some(matcher) = glob(&wanted) else {
+        return Resolved::Unknown;
+    };
+    // A plain path is one lookup; a glob in the last component only looks in its folder.
+    let text = wanted.to_string_lossy();
+    let files: Vec<&ParsedFile> = if !has_glob(&text) {
+        project
+            .index
+            .file_at(&wanted)
+            .map(|id| project.file(id))
+            .into_iter()
+            .collect()
+    } else {
+        match wanted.parent().filter(|p| !has_glob(&p.to_string_lossy())) {
+            Some(parent) => project
                 .index
-                .file_at(&wanted)
-                .map(|id| project.file(id))
-                .into_iter()
-                .collect()
-        } else {
-            match wanted.parent().filter(|p| !has_glob(&p.to_string_lossy())) {
-                Some(parent) => project
-                    .index
-                    .files_in_dir(parent)
-                    .iter()
-                    .map(|&id| project.file(id))
-                    .filter(|f| matcher.is_match(&f.source.path))
-                    .collect(),
-                None => project
-                    .files()
-                    .filter(|f| matcher.is_match(&f.source.path))
-                    .collect(),
-            }
-        };
-        if !files.is_empty() {
-            return Resolved::Files(files);
+                .files_in_dir(parent)
+                .iter()
+                .map(|&id| project.file(id))
+                .filter(|f| matcher.is_match(&f.source.path))
+                .collect(),
+            None => project
+                .files()
+                .filter(|f| matcher.is_match(&f.source.path))
+                .collect(),
         }
-        if on_disk(&wanted, &matcher) {
-            Resolved::Unread
-        } else {
-            Resolved::Nothing
-        }
+    };
+    if !files.is_empty() {
+        return Resolved::Files(files);
+    }
+    if on_disk(&wanted, &matcher) {
+        Resolved::Unread
+    } else {
+        Resolved::Nothing
     }
 }
 

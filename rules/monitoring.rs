@@ -1,0 +1,516 @@
+//! Where the monitoring configuration of a project runs: the Compose services that run
+//! Prometheus, Alertmanager and Grafana with a configuration file of the project, the container
+//! paths their mounts provide, and the host names and ports of the Compose stack they run in.
+//!
+//! Shared by the `PRM`, `ALM` and `GRF` rules that check a configuration against its Compose
+//! stack; built once per project ([`monitoring`]). A configuration no service is known to run
+//! (no mount of it, no build context holding it) has no runner, and those rules stay silent
+//! about it rather than guess.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::index::{Index, MountSource};
+use crate::kind::FileKind;
+use crate::project::{ParsedFile, Project};
+use crate::rules::compose::ImageRef;
+use crate::rules::prometheus::{lookup, ConfigFolder, PathResolver, Resolved};
+use crate::source::{FileId, Span};
+
+/// A monitoring tool whose configuration shiplint reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tool {
+    Prometheus,
+    Alertmanager,
+    Grafana,
+}
+
+impl Tool {
+    pub(crate) fn of(kind: FileKind) -> Option<Tool> {
+        match kind {
+            FileKind::Prometheus => Some(Tool::Prometheus),
+            FileKind::Alertmanager => Some(Tool::Alertmanager),
+            FileKind::GrafanaDatasources | FileKind::GrafanaDashboards => Some(Tool::Grafana),
+            _ => None,
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Tool::Prometheus => "prometheus",
+            Tool::Alertmanager => "alertmanager",
+            Tool::Grafana => "grafana",
+        }
+    }
+
+    /// Whether an image repository (`prom/prometheus`, `bitnami/grafana`) runs the tool.
+    pub(crate) fn runs(self, repository: &str) -> bool {
+        let last = repository.rsplit('/').next().unwrap_or(repository);
+        match self {
+            Tool::Prometheus => last == "prometheus",
+            Tool::Alertmanager => last == "alertmanager",
+            Tool::Grafana => matches!(last, "grafana" | "grafana-oss" | "grafana-enterprise"),
+        }
+    }
+}
+
+/// A Compose service that runs a tool with one of the project's configuration files.
+#[derive(Clone, Debug)]
+pub(crate) struct Runner {
+    pub(crate) compose: FileId,
+    pub(crate) service: String,
+    /// Where a mount puts the configuration file in the container, and the mount entry.
+    pub(crate) mounted_at: Option<(String, Span)>,
+    /// The service builds its image from a local context (which may copy files in).
+    pub(crate) builds: bool,
+}
+
+/// The host names of one Compose stack (the Compose files of one folder): service names,
+/// `container_name`s, `hostname`s and network aliases, each with the service it reaches.
+#[derive(Debug, Default)]
+pub(crate) struct Stack {
+    hosts: BTreeMap<String, (FileId, String)>,
+    services: BTreeSet<String>,
+}
+
+impl Stack {
+    /// The service a host name reaches in this stack.
+    pub(crate) fn service(&self, host: &str) -> Option<(FileId, &str)> {
+        self.hosts.get(host).map(|(f, s)| (*f, s.as_str()))
+    }
+
+    /// The service name closest to a host name that reaches none (`redis_exporter` for
+    /// `redis-exporter`).
+    pub(crate) fn closest(&self, host: &str) -> Option<&str> {
+        crate::parse::monitoring::closest(host, self.services.iter().map(String::as_str))
+    }
+}
+
+/// The monitoring facts of a project.
+#[derive(Debug, Default)]
+pub(crate) struct Monitoring {
+    runners: HashMap<FileId, Vec<Runner>>,
+    /// By the base folder of the stack's Compose files.
+    stacks: HashMap<PathBuf, Stack>,
+}
+
+/// The project's monitoring facts, built once per run.
+pub(crate) fn monitoring(project: &Project) -> Arc<Monitoring> {
+    project.derived(Monitoring::build)
+}
+
+impl Monitoring {
+    fn build(project: &Project) -> Monitoring {
+        let index = &project.index;
+        let mut out = Monitoring::default();
+        for file in project.files() {
+            let Some(tool) = Tool::of(file.source.kind) else {
+                continue;
+            };
+            let runners = runners_of(project, file, tool);
+            if runners.is_empty() {
+                continue;
+            }
+            for r in &runners {
+                if let Some(entry) = index.compose(r.compose) {
+                    out.stacks
+                        .entry(entry.base_dir.clone())
+                        .or_insert_with(|| stack_at(index, &entry.base_dir));
+                }
+            }
+            out.runners.insert(file.id, runners);
+        }
+        out
+    }
+
+    /// The services that run a configuration file (empty when none is known).
+    pub(crate) fn runners(&self, file: FileId) -> &[Runner] {
+        self.runners.get(&file).map_or(&[], Vec::as_slice)
+    }
+
+    /// The stack a runner belongs to.
+    pub(crate) fn stack(&self, index: &Index, runner: &Runner) -> Option<&Stack> {
+        self.stacks.get(&index.compose(runner.compose)?.base_dir)
+    }
+}
+
+/// The services that run `file`: those that mount it (the file or a folder above it) and run
+/// the tool (by image, by the container path, or by mounting the file itself), and those
+/// running the tool whose build context holds it.
+fn runners_of(project: &Project, file: &ParsedFile, tool: Tool) -> Vec<Runner> {
+    let path = crate::discover::normalize(&file.source.path);
+    let mut out = Vec::new();
+    for info in project.index.service_infos() {
+        let service = info.service();
+        let image_runs = service
+            .image
+            .as_ref()
+            .is_some_and(|i| tool.runs(&ImageRef::parse(&i.value).repository));
+        let mounted = info.mounts.iter().find_map(|m| {
+            let MountSource::HostPath {
+                resolved: Some(host),
+                ..
+            } = &m.source
+            else {
+                return None;
+            };
+            let rest = path.strip_prefix(host).ok()?;
+            let whole_file = rest.as_os_str().is_empty();
+            if !(image_runs || whole_file || m.target.contains(tool.word())) {
+                return None;
+            }
+            let at = if whole_file {
+                m.target.clone()
+            } else {
+                format!(
+                    "{}/{}",
+                    m.target.trim_end_matches('/'),
+                    rest.to_string_lossy()
+                )
+            };
+            Some((at, m.span))
+        });
+        let built_in = info
+            .context_dir
+            .as_ref()
+            .is_some_and(|c| path.starts_with(c))
+            && (image_runs || info.name.contains(tool.word()));
+        if mounted.is_some() || built_in {
+            out.push(Runner {
+                compose: info.file,
+                service: info.name.clone(),
+                mounted_at: mounted,
+                builds: info.context_dir.is_some() || service.build.is_some(),
+            });
+        }
+    }
+    out
+}
+
+/// The host names of the Compose files whose base folder is `dir`.
+fn stack_at(index: &Index, dir: &Path) -> Stack {
+    let mut stack = Stack::default();
+    for entry in index.compose_files().iter().filter(|e| e.base_dir == dir) {
+        for s in &entry.model.services {
+            let name = s.name.value.clone();
+            let mut add = |host: &str| {
+                if !host.is_empty() {
+                    stack
+                        .hosts
+                        .entry(host.to_string())
+                        .or_insert_with(|| (entry.file, name.clone()));
+                }
+            };
+            add(&name);
+            if let Some(c) = &s.container_name {
+                add(&c.value);
+            }
+            if let Some(h) = &s.hostname {
+                add(&h.value);
+            }
+            for n in &s.networks {
+                for a in &n.aliases {
+                    add(&a.value);
+                }
+            }
+            stack.services.insert(name);
+        }
+    }
+    stack
+}
+
+// ---------------------------------------------------------------------------------------------
+// Host names
+// ---------------------------------------------------------------------------------------------
+
+/// Whether a host name is not one a Compose service could answer to: `localhost`, an IP
+/// address, Docker's name for the host, a dotted (external) DNS name, or a value shiplint
+/// cannot read (interpolated, empty).
+pub(crate) fn outside_stack(host: &str) -> bool {
+    let host = host.trim();
+    host.is_empty()
+        || host.eq_ignore_ascii_case("localhost")
+        || host.contains(['.', ':', '$', '{', '%', '<', '['])
+        || host.parse::<std::net::IpAddr>().is_ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ports
+// ---------------------------------------------------------------------------------------------
+
+const PORTS: &str = include_str!("data/service_ports.txt");
+
+/// The ports `service_ports.txt` names for specific images: image repository → ports.
+fn image_ports() -> &'static [(&'static str, u16)] {
+    static LIST: OnceLock<Vec<(&'static str, u16)>> = OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut out = Vec::new();
+        for line in PORTS.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut parts = line.split('|').map(str::trim);
+            let Some(port) = parts.next().and_then(|p| p.parse().ok()) else {
+                continue;
+            };
+            let images = parts.nth(2).unwrap_or_default();
+            for image in images.split_whitespace().filter(|i| !i.contains('*')) {
+                out.push((image, port));
+            }
+        }
+        out
+    })
+}
+
+/// The container ports a service is known to listen on: `expose:`, the container side of
+/// `ports:`, `EXPOSE` of the Dockerfile it builds, and the default port of a known image.
+/// `None` when none is known (an image shiplint knows nothing about): then any port may be
+/// right.
+pub(crate) fn listening_ports(
+    project: &Project,
+    compose: FileId,
+    service: &str,
+) -> Option<BTreeSet<u16>> {
+    let index = &project.index;
+    let info = index.info(compose, service)?;
+    let s = info.service();
+    let mut ports = BTreeSet::new();
+    let mut add_spec = |spec: &str| {
+        let spec = spec.split('/').next().unwrap_or_default().trim();
+        match spec.split_once('-') {
+            Some((a, b)) => {
+                if let (Ok(a), Ok(b)) = (a.parse::<u16>(), b.parse::<u16>()) {
+                    // A range: every port in it (bounded, ranges are short).
+                    ports.extend((a..=b).take(1024));
+                }
+            }
+            None => {
+                if let Ok(p) = spec.parse::<u16>() {
+                    ports.insert(p);
+                }
+            }
+        }
+    };
+    for e in &s.expose {
+        add_spec(&e.value);
+    }
+    for p in &s.ports {
+        if let Some(t) = &p.target {
+            add_spec(&t.value);
+        }
+    }
+    if let Some(docker) = info
+        .dockerfile
+        .and_then(|id| project.file(id).model.dockerfile())
+    {
+        // The stage built and the stages it builds on.
+        let target = s.build.as_ref().and_then(|b| b.target.as_ref());
+        let mut stage = match target {
+            Some(t) => docker.stage(&t.value),
+            None => docker.final_stage(),
+        };
+        let mut depth = 0;
+        while let Some(st) = stage {
+            ports.extend(st.expose.iter().map(|e| e.0));
+            depth += 1;
+            stage = st
+                .parent
+                .filter(|_| depth < 16)
+                .and_then(|i| docker.stages.get(i));
+        }
+    }
+    if let Some(image) = &s.image {
+        let repository = ImageRef::parse(&image.value).repository;
+        ports.extend(
+            image_ports()
+                .iter()
+                .filter(|(i, _)| *i == repository)
+                .map(|(_, p)| *p),
+        );
+    }
+    (!ports.is_empty()).then_some(ports)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Container paths
+// ---------------------------------------------------------------------------------------------
+
+/// Resolves a path written in a configuration file as the container running it sees it:
+/// through the Compose mounts of each runner. A relative path resolves against the folder the
+/// configuration is mounted at. What no runner's mount provides is `Nothing` only when no
+/// runner builds its own image (which may copy the file in); a named volume is `Unknown`.
+pub(crate) struct Mounts<'m> {
+    pub(crate) runners: &'m [Runner],
+}
+
+impl PathResolver for Mounts<'_> {
+    fn resolve<'p>(
+        &self,
+        project: &'p Project,
+        config: &ParsedFile,
+        written: &str,
+    ) -> Resolved<'p> {
+        if self.runners.is_empty() {
+            return ConfigFolder.resolve(project, config, written);
+        }
+        let mut files: Vec<&'p ParsedFile> = Vec::new();
+        let mut unread = false;
+        let mut unknown = false;
+        for r in self.runners {
+            match resolve_in(project, config, r, written) {
+                Resolved::Files(found) => {
+                    for f in found {
+                        if !files.iter().any(|o| o.id == f.id) {
+                            files.push(f);
+                        }
+                    }
+                }
+                Resolved::Unread => unread = true,
+                Resolved::Unknown => unknown = true,
+                Resolved::Nothing => {}
+            }
+        }
+        if !files.is_empty() {
+            Resolved::Files(files)
+        } else if unread {
+            Resolved::Unread
+        } else if unknown {
+            Resolved::Unknown
+        } else {
+            Resolved::Nothing
+        }
+    }
+}
+
+fn resolve_in<'p>(
+    project: &'p Project,
+    config: &ParsedFile,
+    runner: &Runner,
+    written: &str,
+) -> Resolved<'p> {
+    let written = written.trim();
+    if written.is_empty() {
+        return Resolved::Nothing;
+    }
+    if written.contains('$') {
+        return Resolved::Unknown;
+    }
+    let container = if written.starts_with('/') {
+        written.to_string()
+    } else {
+        match &runner.mounted_at {
+            Some((at, _)) => {
+                let dir = at.rsplit_once('/').map_or("", |(d, _)| d);
+                format!("{dir}/{written}")
+            }
+            None => return ConfigFolder.resolve(project, config, written),
+        }
+    };
+    let index = &project.index;
+    // A glob may match single-file mounts below its folder.
+    if container.contains(['*', '?', '[']) {
+        let Some(matcher) = globset::GlobBuilder::new(&container)
+            .literal_separator(true)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher())
+        else {
+            return Resolved::Unknown;
+        };
+        let mut files = Vec::new();
+        for m in index.mounts(runner.compose, &runner.service) {
+            if !matcher.is_match(&m.target) {
+                continue;
+            }
+            match &m.source {
+                MountSource::HostPath {
+                    resolved: Some(host),
+                    ..
+                } => {
+                    if let Resolved::Files(found) = lookup(project, host.clone()) {
+                        files.extend(found);
+                    }
+                }
+                _ => return Resolved::Unknown,
+            }
+        }
+        if !files.is_empty() {
+            return Resolved::Files(files);
+        }
+    }
+    let covering = index.mounts_covering(runner.compose, &runner.service, &container);
+    let Some(mount) = covering.first() else {
+        // Not mounted: only an image built here could hold it.
+        return if runner.builds {
+            Resolved::Unknown
+        } else {
+            Resolved::Nothing
+        };
+    };
+    match &mount.source {
+        MountSource::HostPath {
+            resolved: Some(host),
+            ..
+        } => {
+            let normalized = crate::discover::normalize(Path::new(&container));
+            let rest = normalized
+                .strip_prefix(&mount.target)
+                .map(Path::to_path_buf)
+                .unwrap_or_default();
+            lookup(project, host.join(rest))
+        }
+        _ => Resolved::Unknown,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hosts seen from a runner
+// ---------------------------------------------------------------------------------------------
+
+/// What a host name written in a configuration reaches from the containers that run it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Host {
+    /// A service of the runner's stack: its Compose file and name.
+    Service(FileId, String),
+    /// Not a name a service could answer to (see [`outside_stack`]), or no runner whose
+    /// network shiplint can tell.
+    Outside,
+    /// No service of any runner's stack: the Compose file of the first runner, and the
+    /// service name closest to the host.
+    Unknown(FileId, Option<String>),
+}
+
+impl Monitoring {
+    /// What `host` reaches from the services running `file`.
+    pub(crate) fn host(&self, project: &Project, file: FileId, host: &str) -> Host {
+        let index = &project.index;
+        let runners = self.runners(file);
+        let Some(first) = runners.first() else {
+            return Host::Outside;
+        };
+        // On the host's network the host's names apply, not the stack's.
+        let host_network = runners.iter().any(|r| {
+            index
+                .service(r.compose, &r.service)
+                .and_then(|s| s.network_mode.as_ref())
+                .is_some_and(|m| !m.value.starts_with("bridge") && m.value != "none")
+        });
+        if host_network || outside_stack(host) {
+            return Host::Outside;
+        }
+        let mut suggestion = None;
+        for r in runners {
+            let Some(stack) = self.stack(index, r) else {
+                return Host::Outside;
+            };
+            if let Some((f, s)) = stack.service(host) {
+                return Host::Service(f, s.to_string());
+            }
+            if suggestion.is_none() {
+                suggestion = stack.closest(host).map(str::to_string);
+            }
+        }
+        Host::Unknown(first.compose, suggestion)
+    }
+}
