@@ -70,14 +70,20 @@ pub(crate) struct Runner {
 /// `container_name`s, `hostname`s and network aliases, each with the service it reaches.
 #[derive(Debug, Default)]
 pub(crate) struct Stack {
-    hosts: BTreeMap<String, (FileId, String)>,
+    /// Every service a host name reaches, in file order.
+    hosts: BTreeMap<String, Vec<(FileId, String)>>,
     services: BTreeSet<String>,
 }
 
 impl Stack {
-    /// The service a host name reaches in this stack.
-    pub(crate) fn service(&self, host: &str) -> Option<(FileId, &str)> {
-        self.hosts.get(host).map(|(f, s)| (*f, s.as_str()))
+    /// The service a host name reaches in this stack: the one of `compose` (the runner's own
+    /// Compose file) when it has one, else the first.
+    pub(crate) fn service(&self, host: &str, compose: FileId) -> Option<(FileId, &str)> {
+        let all = self.hosts.get(host)?;
+        all.iter()
+            .find(|(f, _)| *f == compose)
+            .or_else(|| all.first())
+            .map(|(f, s)| (*f, s.as_str()))
     }
 
     /// The service name closest to a host name that reaches none (`redis_exporter` for
@@ -196,10 +202,10 @@ fn stack_at(index: &Index, dir: &Path) -> Stack {
             let name = s.name.value.clone();
             let mut add = |host: &str| {
                 if !host.is_empty() {
-                    stack
-                        .hosts
-                        .entry(host.to_string())
-                        .or_insert_with(|| (entry.file, name.clone()));
+                    let all = stack.hosts.entry(host.to_string()).or_default();
+                    if !all.contains(&(entry.file, name.clone())) {
+                        all.push((entry.file, name.clone()));
+                    }
                 }
             };
             add(&name);
@@ -504,7 +510,7 @@ impl Monitoring {
             let Some(stack) = self.stack(index, r) else {
                 return Host::Outside;
             };
-            if let Some((f, s)) = stack.service(host) {
+            if let Some((f, s)) = stack.service(host, r.compose) {
                 return Host::Service(f, s.to_string());
             }
             if suggestion.is_none() {
@@ -512,5 +518,32 @@ impl Monitoring {
             }
         }
         Host::Unknown(first.compose, suggestion)
+    }
+}
+
+impl Monitoring {
+    /// The services `host` reaches from each service running `file` (distinct; several when
+    /// the configuration runs in several stacks, such as a development and a production one).
+    pub(crate) fn services_reached(
+        &self,
+        project: &Project,
+        file: FileId,
+        host: &str,
+    ) -> Vec<(FileId, String)> {
+        if !matches!(self.host(project, file, host), Host::Service(..)) {
+            return Vec::new();
+        }
+        let mut out: Vec<(FileId, String)> = Vec::new();
+        for r in self.runners(file) {
+            let Some(stack) = self.stack(&project.index, r) else {
+                continue;
+            };
+            if let Some((f, s)) = stack.service(host, r.compose) {
+                if !out.iter().any(|(of, os)| *of == f && os == s) {
+                    out.push((f, s.to_string()));
+                }
+            }
+        }
+        out
     }
 }

@@ -35,6 +35,7 @@ crate::family_rules! {
     alertmanager_without_alert_rules => AlertmanagerWithoutAlertRules,
     missing_rule_file => MissingRuleFile,
     scrape_target_not_service => ScrapeTargetNotService,
+    django_metrics_not_installed => DjangoMetricsNotInstalled,
 }
 
 /// The YAML tree of a Prometheus configuration file.
