@@ -2,13 +2,12 @@
 //! and what leaves monitoring silently incomplete: scrape jobs, alerting and rule files that
 //! are commented out or point at nothing.
 //!
-//! Scrape targets are not yet checked against the Compose services and ports they name, nor
-//! `/metrics` against the Django application behind them: both need the Compose and Django
-//! index. [`ScrapeConfig::static_targets`] and [`split_host_port`] are what such a rule reads,
-//! and [`PathResolver`] is where Compose mounts plug in to resolve container paths.
-//!
-//! [`ScrapeConfig::static_targets`]: crate::parse::monitoring::prometheus::ScrapeConfig
-//! [`split_host_port`]: crate::parse::monitoring::prometheus::split_host_port
+//! Rules that need to know where the configuration runs (rule files through the Compose
+//! mounts of the Prometheus service, scrape targets against the services and ports of its
+//! stack, `/metrics` against the Django application behind a target) read
+//! [`crate::rules::monitoring`]. [`PathResolver`] is how a path written in the configuration is
+//! resolved: against the configuration's folder ([`ConfigFolder`]) or through the mounts of the
+//! services that run it ([`crate::rules::monitoring::Mounts`]).
 
 use std::path::{Path, PathBuf};
 
