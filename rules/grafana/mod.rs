@@ -12,6 +12,7 @@ crate::family_rules! {
     unknown_datasource_access => UnknownDatasourceAccess,
     placeholder_datasource_secret => PlaceholderDatasourceSecret,
     dashboards_not_provisioned => DashboardsNotProvisioned,
+    datasource_host_not_service => DatasourceHostNotService,
 }
 
 /// The YAML tree of a Grafana datasource provisioning file.
