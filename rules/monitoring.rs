@@ -110,19 +110,25 @@ impl Monitoring {
     fn build(project: &Project) -> Monitoring {
         let index = &project.index;
         let mut out = Monitoring::default();
+        let mounts = HostMounts::new(index);
+        let mut by_dir: HashMap<&Path, Vec<usize>> = HashMap::new();
+        for (i, e) in index.compose_files().iter().enumerate() {
+            by_dir.entry(e.base_dir.as_path()).or_default().push(i);
+        }
         for file in project.files() {
             let Some(tool) = Tool::of(file.source.kind) else {
                 continue;
             };
-            let runners = runners_of(project, file, tool);
+            let runners = runners_of(&mounts, file, tool);
             if runners.is_empty() {
                 continue;
             }
             for r in &runners {
                 if let Some(entry) = index.compose(r.compose) {
-                    out.stacks
-                        .entry(entry.base_dir.clone())
-                        .or_insert_with(|| stack_at(index, &entry.base_dir));
+                    out.stacks.entry(entry.base_dir.clone()).or_insert_with(|| {
+                        let files = by_dir.get(entry.base_dir.as_path());
+                        stack_of(index, files.map_or(&[][..], Vec::as_slice))
+                    });
                 }
             }
             out.runners.insert(file.id, runners);
@@ -141,30 +147,67 @@ impl Monitoring {
     }
 }
 
+/// Every host path mounted into a service: resolved path → (service index, mount index).
+struct HostMounts<'i> {
+    index: &'i Index,
+    by_path: HashMap<&'i Path, Vec<(usize, usize)>>,
+    /// Services whose build context is a folder: context → service indexes.
+    by_context: HashMap<&'i Path, Vec<usize>>,
+}
+
+impl<'i> HostMounts<'i> {
+    fn new(index: &'i Index) -> HostMounts<'i> {
+        let mut by_path: HashMap<&Path, Vec<(usize, usize)>> = HashMap::new();
+        let mut by_context: HashMap<&Path, Vec<usize>> = HashMap::new();
+        for (si, info) in index.service_infos().iter().enumerate() {
+            for (mi, m) in info.mounts.iter().enumerate() {
+                if let MountSource::HostPath {
+                    resolved: Some(host),
+                    ..
+                } = &m.source
+                {
+                    by_path.entry(host.as_path()).or_default().push((si, mi));
+                }
+            }
+            if let Some(c) = &info.context_dir {
+                by_context.entry(c.as_path()).or_default().push(si);
+            }
+        }
+        HostMounts {
+            index,
+            by_path,
+            by_context,
+        }
+    }
+}
+
 /// The services that run `file`: those that mount it (the file or a folder above it) and run
 /// the tool (by image, by the container path, or by mounting the file itself), and those
 /// running the tool whose build context holds it.
-fn runners_of(project: &Project, file: &ParsedFile, tool: Tool) -> Vec<Runner> {
+fn runners_of(mounts: &HostMounts<'_>, file: &ParsedFile, tool: Tool) -> Vec<Runner> {
     let path = crate::discover::normalize(&file.source.path);
-    let mut out = Vec::new();
-    for info in project.index.service_infos() {
-        let service = info.service();
-        let image_runs = service
+    let infos = mounts.index.service_infos();
+    let image_runs = |si: usize| {
+        infos[si]
+            .service()
             .image
             .as_ref()
-            .is_some_and(|i| tool.runs(&ImageRef::parse(&i.value).repository));
-        let mounted = info.mounts.iter().find_map(|m| {
-            let MountSource::HostPath {
-                resolved: Some(host),
-                ..
-            } = &m.source
-            else {
-                return None;
-            };
-            let rest = path.strip_prefix(host).ok()?;
-            let whole_file = rest.as_os_str().is_empty();
-            if !(image_runs || whole_file || m.target.contains(tool.word())) {
-                return None;
+            .is_some_and(|i| tool.runs(&ImageRef::parse(&i.value).repository))
+    };
+    // Service index → (container path, mount entry); the innermost mount wins.
+    let mut mounted: BTreeMap<usize, Option<(String, Span)>> = BTreeMap::new();
+    for dir in path.ancestors() {
+        let Ok(rest) = path.strip_prefix(dir) else {
+            continue;
+        };
+        let whole_file = rest.as_os_str().is_empty();
+        for &(si, mi) in mounts.by_path.get(dir).map_or(&[][..], Vec::as_slice) {
+            let m = &infos[si].mounts[mi];
+            if mounted.get(&si).is_some_and(Option::is_some) {
+                continue;
+            }
+            if !(image_runs(si) || whole_file || m.target.contains(tool.word())) {
+                continue;
             }
             let at = if whole_file {
                 m.target.clone()
@@ -175,29 +218,32 @@ fn runners_of(project: &Project, file: &ParsedFile, tool: Tool) -> Vec<Runner> {
                     rest.to_string_lossy()
                 )
             };
-            Some((at, m.span))
-        });
-        let built_in = info
-            .context_dir
-            .as_ref()
-            .is_some_and(|c| path.starts_with(c))
-            && (image_runs || info.name.contains(tool.word()));
-        if mounted.is_some() || built_in {
-            out.push(Runner {
-                compose: info.file,
-                service: info.name.clone(),
-                mounted_at: mounted,
-                builds: info.context_dir.is_some() || service.build.is_some(),
-            });
+            mounted.insert(si, Some((at, m.span)));
+        }
+        for &si in mounts.by_context.get(dir).map_or(&[][..], Vec::as_slice) {
+            if image_runs(si) || infos[si].name.contains(tool.word()) {
+                mounted.entry(si).or_insert(None);
+            }
         }
     }
-    out
+    mounted
+        .into_iter()
+        .map(|(si, at)| {
+            let info = &infos[si];
+            Runner {
+                compose: info.file,
+                service: info.name.clone(),
+                mounted_at: at,
+                builds: info.context_dir.is_some() || info.service().build.is_some(),
+            }
+        })
+        .collect()
 }
 
-/// The host names of the Compose files whose base folder is `dir`.
-fn stack_at(index: &Index, dir: &Path) -> Stack {
+/// The host names of the Compose files `files` (indexes into the index's Compose files).
+fn stack_of(index: &Index, files: &[usize]) -> Stack {
     let mut stack = Stack::default();
-    for entry in index.compose_files().iter().filter(|e| e.base_dir == dir) {
+    for entry in files.iter().map(|&i| &index.compose_files()[i]) {
         for s in &entry.model.services {
             let name = s.name.value.clone();
             let mut add = |host: &str| {
