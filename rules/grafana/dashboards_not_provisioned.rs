@@ -18,8 +18,9 @@ crate::declare_rule! {
     /// service is the Compose service running a `grafana/grafana*` image, or one that mounts
     /// the provisioning folder.
     ///
-    /// Folders on a named volume, interpolated paths, and a Grafana that builds its own image
-    /// (which may copy dashboards in) are not reported; neither is a provider file no Compose
+    /// Folders on a named volume or mounted from a path missing from the repository,
+    /// interpolated paths, and a Grafana that builds its own image (which may copy dashboards
+    /// in) are not reported; neither is a provider file no Compose
     /// service is known to mount.
     ///
     /// ## Why it matters
@@ -122,6 +123,11 @@ fn folder(project: &Project, runner: &Runner, path: &str) -> Folder {
                 .strip_prefix(&mount.target)
                 .map(Path::to_path_buf)
                 .unwrap_or_default();
+            // A mount source missing from the repository is CMP007's finding (and may be
+            // created at deploy time): what it will hold cannot be told.
+            if !host.exists() {
+                return Folder::Provided;
+            }
             let dir = host.join(rest);
             // A file mounted at the folder's path: not a folder Grafana can read.
             if has_dashboards(&dir, 0) || dir.is_file() {
