@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use super::{found_elsewhere, prometheus_yaml, ConfigFolder, PathResolver, Resolved};
 use crate::kind::FileKind;
 use crate::parse::monitoring::prometheus::PrometheusConfig;
@@ -57,14 +59,31 @@ crate::declare_rule! {
     }
 }
 
-fn report_unmounted(ctx: &mut Ctx<'_>, file: &ParsedFile, e: &Text<'_>, project: &Project) {
+/// Reports an entry of a configuration no Compose service is known to run. `elsewhere`
+/// remembers, per entry text, whether matching files exist elsewhere in the project: projects
+/// with many configurations repeat the same entries, and each answer is a scan of every file.
+fn report_unmounted(
+    ctx: &mut Ctx<'_>,
+    file: &ParsedFile,
+    e: &Text<'_>,
+    project: &Project,
+    elsewhere: &mut HashMap<String, bool>,
+) {
     if !matches!(
         ConfigFolder.resolve(project, file, e.value),
         Resolved::Nothing
     ) {
         return;
     }
-    if found_elsewhere(project, e.value) {
+    let found = match elsewhere.get(e.value) {
+        Some(found) => *found,
+        None => {
+            let found = found_elsewhere(project, e.value);
+            elsewhere.insert(e.value.to_string(), found);
+            found
+        }
+    };
+    if found {
         return;
     }
     let what = if e.value.contains(['*', '?', '[']) {
@@ -87,6 +106,7 @@ impl Rule for MissingRuleFile {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let monitoring = crate::rules::monitoring::monitoring(project);
+        let mut elsewhere = HashMap::new();
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) {
                 continue;
@@ -103,7 +123,7 @@ impl Rule for MissingRuleFile {
             let runners = monitoring.runners(file.id);
             for e in &list.entries {
                 if runners.is_empty() {
-                    report_unmounted(ctx, file, e, project);
+                    report_unmounted(ctx, file, e, project, &mut elsewhere);
                     continue;
                 }
                 if !matches!(
