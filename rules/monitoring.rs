@@ -593,3 +593,151 @@ impl Monitoring {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{self, RunOptions};
+
+    #[test]
+    fn hosts_outside_a_stack() {
+        for host in [
+            "localhost",
+            "127.0.0.1",
+            "::1",
+            "host.docker.internal",
+            "node.example.com",
+            "${HOST}",
+            "",
+        ] {
+            assert!(outside_stack(host), "{host}");
+        }
+        for host in ["web", "redis-exporter", "db_1"] {
+            assert!(!outside_stack(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn images_running_each_tool() {
+        assert!(Tool::Prometheus.runs("prom/prometheus"));
+        assert!(Tool::Prometheus.runs("quay.io/prometheus/prometheus"));
+        assert!(!Tool::Prometheus.runs("prom/node-exporter"));
+        assert!(Tool::Alertmanager.runs("prom/alertmanager"));
+        assert!(Tool::Grafana.runs("grafana/grafana-oss"));
+        assert!(Tool::Grafana.runs("bitnami/grafana"));
+        assert!(!Tool::Grafana.runs("grafana/loki"));
+        assert!(!Tool::Grafana.runs("grafana/grafana-image-renderer"));
+    }
+
+    fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let root = dir.path().canonicalize().unwrap();
+        let outcome = engine::run(&RunOptions {
+            paths: vec![root.clone()],
+            stdin: None,
+            config: Default::default(),
+            rules: Vec::new(),
+            size_limit: engine::DEFAULT_SIZE_LIMIT,
+            cwd: root,
+        })
+        .unwrap();
+        (dir, outcome.project)
+    }
+
+    const COMPOSE: &str = "services:
+  web:
+    image: registry.example.com/web:1.0
+    container_name: app-web
+    expose: [\"8000\"]
+  prom:
+    image: prom/prometheus:v2.54.1
+    volumes:
+      - ./monitoring/prometheus.yml:/etc/prometheus/prometheus.yml:ro
+      - ./monitoring/rules:/etc/prometheus/rules:ro
+";
+    const RULES: &str =
+        "groups:\n  - name: a\n    rules:\n      - alert: Down\n        expr: up == 0\n";
+
+    #[test]
+    fn runners_hosts_and_container_paths() {
+        let (_dir, project) = project(&[
+            ("docker-compose.yml", COMPOSE),
+            (
+                "monitoring/prometheus.yml",
+                "rule_files: [rules/*.yml]\nscrape_configs: []\n",
+            ),
+            ("monitoring/rules/a.yml", RULES),
+            ("monitoring/alerts.yml", RULES),
+        ]);
+        let config = project
+            .files_of_kind(FileKind::Prometheus)
+            .next()
+            .expect("the configuration");
+        let facts = monitoring(&project);
+        let runners = facts.runners(config.id);
+        assert_eq!(runners.len(), 1);
+        assert_eq!(runners[0].service, "prom");
+        assert_eq!(
+            runners[0].mounted_at.as_ref().map(|(at, _)| at.as_str()),
+            Some("/etc/prometheus/prometheus.yml")
+        );
+
+        assert!(matches!(
+            facts.host(&project, config.id, "app-web"),
+            Host::Service(_, ref s) if s == "web"
+        ));
+        assert_eq!(facts.host(&project, config.id, "localhost"), Host::Outside);
+        assert!(matches!(
+            facts.host(&project, config.id, "webb"),
+            Host::Unknown(_, Some(ref s)) if s == "web"
+        ));
+        let compose = runners[0].compose;
+        assert_eq!(
+            listening_ports(&project, compose, "web").map(|p| p.into_iter().collect::<Vec<_>>()),
+            Some(vec![8000])
+        );
+        assert_eq!(
+            listening_ports(&project, compose, "prom").map(|p| p.into_iter().collect::<Vec<_>>()),
+            Some(vec![9090])
+        );
+
+        let mounts = Mounts { runners };
+        let names = |written: &str| match mounts.resolve(&project, config, written) {
+            Resolved::Files(files) => files
+                .iter()
+                .map(|f| {
+                    f.source
+                        .path
+                        .file_name()
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect::<Vec<_>>(),
+            other => vec![format!("{other:?}")],
+        };
+        assert_eq!(names("rules/*.yml"), vec!["a.yml"]);
+        assert_eq!(names("/etc/prometheus/rules/a.yml"), vec!["a.yml"]);
+        // Beside prometheus.yml in the repository, but not mounted.
+        assert_eq!(names("alerts.yml"), vec!["Nothing"]);
+        assert_eq!(names("/etc/prometheus/rules/b.yml"), vec!["Nothing"]);
+        assert_eq!(names("/etc/${DIR}/a.yml"), vec!["Unknown"]);
+    }
+
+    #[test]
+    fn a_configuration_no_service_mounts_has_no_runner() {
+        let (_dir, project) = project(&[
+            ("docker-compose.yml", COMPOSE),
+            ("other/prometheus.yml", "scrape_configs: []\n"),
+        ]);
+        let config = project.files_of_kind(FileKind::Prometheus).next().unwrap();
+        let facts = monitoring(&project);
+        assert!(facts.runners(config.id).is_empty());
+        assert_eq!(facts.host(&project, config.id, "nowhere"), Host::Outside);
+    }
+}

@@ -82,25 +82,36 @@ enum Folder {
     Provided,
 }
 
-/// Whether a folder holds a `*.json` file, at most a few levels down.
-fn has_dashboards(dir: &Path, depth: usize) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return false;
-    };
-    let mut subdirs = Vec::new();
-    for e in entries.flatten().take(10_000) {
-        let path = e.path();
-        let Ok(kind) = e.file_type() else { continue };
-        if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
-            subdirs.push(path);
-        } else if path
-            .extension()
-            .is_some_and(|x| x.eq_ignore_ascii_case("json"))
-        {
-            return true;
+/// Whether a folder holds a `*.json` file, at most a few levels down and looking at a bounded
+/// number of entries (a folder too large to look through counts as holding dashboards).
+fn has_dashboards(dir: &Path) -> bool {
+    const MAX_DEPTH: usize = 6;
+    let mut budget = 20_000usize;
+    let mut queue = vec![(dir.to_path_buf(), 0)];
+    while let Some((dir, depth)) = queue.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if budget == 0 {
+                return true;
+            }
+            budget -= 1;
+            let path = e.path();
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() || (kind.is_symlink() && path.is_dir()) {
+                if depth < MAX_DEPTH {
+                    queue.push((path, depth + 1));
+                }
+            } else if path
+                .extension()
+                .is_some_and(|x| x.eq_ignore_ascii_case("json"))
+            {
+                return true;
+            }
         }
     }
-    depth < 6 && subdirs.iter().any(|d| has_dashboards(d, depth + 1))
+    false
 }
 
 fn folder(project: &Project, runner: &Runner, path: &str) -> Folder {
@@ -130,7 +141,7 @@ fn folder(project: &Project, runner: &Runner, path: &str) -> Folder {
             }
             let dir = host.join(rest);
             // A file mounted at the folder's path: not a folder Grafana can read.
-            if has_dashboards(&dir, 0) || dir.is_file() {
+            if has_dashboards(&dir) || dir.is_file() {
                 Folder::Provided
             } else {
                 Folder::Empty {
@@ -212,5 +223,22 @@ impl Rule for DashboardsNotProvisioned {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_dashboards;
+
+    #[test]
+    fn finds_json_dashboards_in_subfolders_only() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("dashboards.yml"), "apiVersion: 1\n").unwrap();
+        assert!(!has_dashboards(dir.path()));
+        assert!(!has_dashboards(&dir.path().join("missing")));
+        let team = dir.path().join("team/a");
+        std::fs::create_dir_all(&team).unwrap();
+        std::fs::write(team.join("overview.JSON"), "{}").unwrap();
+        assert!(has_dashboards(dir.path()));
     }
 }
