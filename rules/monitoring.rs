@@ -276,6 +276,29 @@ fn stack_of(index: &Index, files: &[usize]) -> Stack {
 // Host names
 // ---------------------------------------------------------------------------------------------
 
+/// Whether a runner joins a network declared `external` in its Compose file (its `default`
+/// network when it names none).
+fn joins_external_network(index: &Index, runner: &Runner) -> bool {
+    let (Some(entry), Some(service)) = (
+        index.compose(runner.compose),
+        index.service(runner.compose, &runner.service),
+    ) else {
+        return false;
+    };
+    let external = |name: &str| {
+        entry
+            .model
+            .networks
+            .iter()
+            .any(|n| n.name.value == name && n.is_external())
+    };
+    if service.networks.is_empty() {
+        external("default")
+    } else {
+        service.networks.iter().any(|n| external(&n.name.value))
+    }
+}
+
 /// Whether a host name is not one a Compose service could answer to: `localhost`, an IP
 /// address, Docker's name for the host, a dotted (external) DNS name, or a value shiplint
 /// cannot read (interpolated, empty).
@@ -550,6 +573,17 @@ impl Monitoring {
         });
         if host_network || outside_stack(host) {
             return Host::Outside;
+        }
+        // On a network created outside the stack, containers of other stacks answer too.
+        if runners.iter().any(|r| joins_external_network(index, r)) {
+            return match runners
+                .iter()
+                .filter_map(|r| Some((r, self.stack(index, r)?)))
+                .find_map(|(r, stack)| stack.service(host, r.compose))
+            {
+                Some((f, s)) => Host::Service(f, s.to_string()),
+                None => Host::Outside,
+            };
         }
         let mut suggestion = None;
         for r in runners {

@@ -17,8 +17,9 @@ crate::declare_rule! {
     ///
     /// Targets on `localhost`, an IP address, `host.docker.internal` or a dotted DNS name are
     /// outside the stack and not checked; neither are jobs with `relabel_configs` (which may
-    /// rewrite the address), a Prometheus on the host's network, or the port of a service
-    /// whose ports shiplint cannot tell. Without a Compose service running Prometheus, the
+    /// rewrite the address), a Prometheus on the host's network, hosts of other stacks when
+    /// Prometheus joins an `external` network, or the port of a service whose ports shiplint
+    /// cannot tell. Without a Compose service running Prometheus, the
     /// rule is silent.
     ///
     /// ## Why it matters
