@@ -66,6 +66,38 @@ pub(crate) struct Runner {
     pub(crate) builds: bool,
 }
 
+impl Runner {
+    /// The container path a path written in the configuration names: an absolute path as
+    /// written, a relative one against the folder the configuration is mounted at (`None`
+    /// when it is not mounted).
+    pub(crate) fn container_path(&self, written: &str) -> Option<String> {
+        let written = written.trim();
+        if written.starts_with('/') {
+            return Some(written.to_string());
+        }
+        let (at, _) = self.mounted_at.as_ref()?;
+        let dir = at.rsplit_once('/').map_or("", |(d, _)| d);
+        Some(format!("{dir}/{written}"))
+    }
+
+    /// The repository path a bind mount of the runner puts at `container`, and the mount
+    /// entry; `None` when no bind mount of a literal host path covers it.
+    pub(crate) fn host_path(&self, index: &Index, container: &str) -> Option<(PathBuf, Span)> {
+        let covering = index.mounts_covering(self.compose, &self.service, container);
+        let mount = covering.first()?;
+        let MountSource::HostPath {
+            resolved: Some(host),
+            ..
+        } = &mount.source
+        else {
+            return None;
+        };
+        let normalized = crate::discover::normalize(Path::new(container));
+        let rest = normalized.strip_prefix(&mount.target).ok()?;
+        Some((host.join(rest), mount.span))
+    }
+}
+
 /// The host names of one Compose stack (the Compose files of one folder): service names,
 /// `container_name`s, `hostname`s and network aliases, each with the service it reaches.
 #[derive(Debug, Default)]
@@ -471,16 +503,8 @@ fn resolve_in<'p>(
     if written.contains('$') {
         return Resolved::Unknown;
     }
-    let container = if written.starts_with('/') {
-        written.to_string()
-    } else {
-        match &runner.mounted_at {
-            Some((at, _)) => {
-                let dir = at.rsplit_once('/').map_or("", |(d, _)| d);
-                format!("{dir}/{written}")
-            }
-            None => return ConfigFolder.resolve(project, config, written),
-        }
+    let Some(container) = runner.container_path(written) else {
+        return ConfigFolder.resolve(project, config, written);
     };
     let index = &project.index;
     // A glob may match single-file mounts below its folder.

@@ -134,25 +134,52 @@ impl Rule for MissingRuleFile {
                 }
                 let r = &runners[0];
                 let compose = &project.file(r.compose).source.display_path;
-                let container = match &r.mounted_at {
-                    Some((at, _)) if !e.value.starts_with('/') => {
-                        let dir = at.rsplit_once('/').map_or("", |(d, _)| d);
-                        format!(" (`{dir}/{}` in the container)", e.value.trim())
-                    }
-                    _ => String::new(),
+                let container = r.container_path(e.value);
+                let through = container
+                    .as_deref()
+                    .and_then(|c| r.host_path(&project.index, c));
+                let what = if e.value.contains(['*', '?', '[']) {
+                    "matches no file"
+                } else {
+                    "does not exist"
                 };
-                let d = ctx
-                    .report(
-                        file.id,
-                        e.span,
-                        format!(
-                            "no mount of service `{}` in {compose} provides rule file `{}`{container}; Prometheus loads no rules from it",
-                            r.service, e.value
-                        ),
-                    )
-                    .help("mount the rule file (or its folder) into the Prometheus container at this path, or correct the path");
-                if let Some((_, span)) = r.mounted_at {
-                    d.related(r.compose, span, "the configuration is mounted here");
+                match through {
+                    Some((host, mount)) => {
+                        let shown = host
+                            .strip_prefix(&project.root)
+                            .unwrap_or(&host)
+                            .to_string_lossy()
+                            .into_owned();
+                        ctx.report(
+                            file.id,
+                            e.span,
+                            format!(
+                                "rule file `{}` is `{shown}` through a mount of service `{}` ({compose}), which {what}; Prometheus loads no rules from it",
+                                e.value, r.service
+                            ),
+                        )
+                        .help("add the rule file to the mounted folder, or correct the path")
+                        .related(r.compose, mount, "mounted here");
+                    }
+                    None => {
+                        let shown = match container.as_deref() {
+                            Some(c) if c != e.value.trim() => format!(" (`{c}` in the container)"),
+                            _ => String::new(),
+                        };
+                        let d = ctx
+                            .report(
+                                file.id,
+                                e.span,
+                                format!(
+                                    "no mount of service `{}` in {compose} provides rule file `{}`{shown}; Prometheus loads no rules from it",
+                                    r.service, e.value
+                                ),
+                            )
+                            .help("mount the rule file (or its folder) into the Prometheus container at this path, or correct the path");
+                        if let Some((_, span)) = r.mounted_at {
+                            d.related(r.compose, span, "the configuration is mounted here");
+                        }
+                    }
                 }
             }
         }
