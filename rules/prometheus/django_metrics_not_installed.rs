@@ -1,9 +1,9 @@
 use std::path::Path;
 
-use super::prometheus_yaml;
+use super::configs;
 use crate::index::EnvBinding;
 use crate::kind::{Environment, FileKind};
-use crate::parse::monitoring::prometheus::{split_host_port, PrometheusConfig};
+use crate::parse::monitoring::prometheus::split_host_port;
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::rules::django::{leaves, Leaf};
@@ -169,19 +169,23 @@ impl Rule for DjangoMetricsNotInstalled {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let facts = monitoring(project);
+        let configs = configs(project);
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) || facts.runners(file.id).is_empty() {
                 continue;
             }
-            let Some(config) = prometheus_yaml(file).and_then(PrometheusConfig::from_yaml) else {
+            let Some(config) = configs.get(file.id) else {
                 continue;
             };
-            for job in config.scrape_configs.iter().filter(|j| !j.relabels) {
-                let path = job.metrics_path.map_or("/metrics", |p| p.value.trim());
+            for job in config.jobs.iter().filter(|j| !j.relabels) {
+                let path = job
+                    .metrics_path
+                    .as_ref()
+                    .map_or("/metrics", |p| p.value.trim());
                 if path.trim_end_matches('/') != "/metrics" {
                     continue;
                 }
-                for t in &job.static_targets {
+                for t in &job.targets {
                     let Some((host, _)) = split_host_port(t.value.trim()) else {
                         continue;
                     };

@@ -1,9 +1,7 @@
 use std::collections::HashMap;
 
-use super::{found_elsewhere, prometheus_yaml, ConfigFolder, PathResolver, Resolved};
+use super::{found_elsewhere, ConfigFolder, Owned, PathResolver, Resolved};
 use crate::kind::FileKind;
-use crate::parse::monitoring::prometheus::PrometheusConfig;
-use crate::parse::monitoring::Text;
 use crate::project::{ParsedFile, Project};
 use crate::rule::{Ctx, Rule};
 use crate::rules::monitoring::Mounts;
@@ -65,21 +63,21 @@ crate::declare_rule! {
 fn report_unmounted(
     ctx: &mut Ctx<'_>,
     file: &ParsedFile,
-    e: &Text<'_>,
+    e: &Owned,
     project: &Project,
     elsewhere: &mut HashMap<String, bool>,
 ) {
     if !matches!(
-        ConfigFolder.resolve(project, file, e.value),
+        ConfigFolder.resolve(project, file, &e.value),
         Resolved::Nothing
     ) {
         return;
     }
-    let found = match elsewhere.get(e.value) {
+    let found = match elsewhere.get(e.value.as_str()) {
         Some(found) => *found,
         None => {
-            let found = found_elsewhere(project, e.value);
-            elsewhere.insert(e.value.to_string(), found);
+            let found = found_elsewhere(project, &e.value);
+            elsewhere.insert(e.value.clone(), found);
             found
         }
     };
@@ -96,7 +94,7 @@ fn report_unmounted(
         e.span,
         format!(
             "rule file `{}` {what} relative to this configuration; Prometheus loads no rules from it",
-            e.value
+            &e.value
         ),
     )
     .help("relative paths are resolved against the folder of prometheus.yml; correct the path or remove the entry");
@@ -106,35 +104,30 @@ impl Rule for MissingRuleFile {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let monitoring = crate::rules::monitoring::monitoring(project);
+        let configs = super::configs(project);
         let mut elsewhere = HashMap::new();
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) {
                 continue;
             }
-            let Some(yaml) = prometheus_yaml(file) else {
-                continue;
-            };
-            let Some(config) = PrometheusConfig::from_yaml(yaml) else {
-                continue;
-            };
-            let Some(list) = &config.rule_files else {
+            let Some(config) = configs.get(file.id) else {
                 continue;
             };
             let runners = monitoring.runners(file.id);
-            for e in &list.entries {
+            for e in &config.rule_files {
                 if runners.is_empty() {
                     report_unmounted(ctx, file, e, project, &mut elsewhere);
                     continue;
                 }
                 if !matches!(
-                    Mounts { runners }.resolve(project, file, e.value),
+                    Mounts { runners }.resolve(project, file, &e.value),
                     Resolved::Nothing
                 ) {
                     continue;
                 }
                 let r = &runners[0];
                 let compose = &project.file(r.compose).source.display_path;
-                let container = r.container_path(e.value);
+                let container = r.container_path(&e.value);
                 let through = container
                     .as_deref()
                     .and_then(|c| r.host_path(&project.index, c));
@@ -155,7 +148,7 @@ impl Rule for MissingRuleFile {
                             e.span,
                             format!(
                                 "rule file `{}` is `{shown}` through a mount of service `{}` ({compose}), which {what}; Prometheus loads no rules from it",
-                                e.value, r.service
+                                &e.value, r.service
                             ),
                         )
                         .help("add the rule file to the mounted folder, or correct the path")
@@ -172,7 +165,7 @@ impl Rule for MissingRuleFile {
                                 e.span,
                                 format!(
                                     "no mount of service `{}` in {compose} provides rule file `{}`{shown}; Prometheus loads no rules from it",
-                                    r.service, e.value
+                                    r.service, &e.value
                                 ),
                             )
                             .help("mount the rule file (or its folder) into the Prometheus container at this path, or correct the path");

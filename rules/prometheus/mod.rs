@@ -375,3 +375,105 @@ pub(crate) fn found_elsewhere(project: &Project, written: &str) -> bool {
         None => project.files().any(|f| matcher.is_match(&f.source.path)),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The configurations, owned and shared
+// ---------------------------------------------------------------------------------------------
+
+/// A scalar of a configuration, owned: its text and span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Owned {
+    pub(crate) value: String,
+    pub(crate) span: crate::source::Span,
+}
+
+impl Owned {
+    fn of(t: &crate::parse::monitoring::Text<'_>) -> Owned {
+        Owned {
+            value: t.value.to_string(),
+            span: t.span,
+        }
+    }
+}
+
+/// One scrape job, as the cross-file rules read it.
+#[derive(Debug)]
+pub(crate) struct Job {
+    pub(crate) metrics_path: Option<Owned>,
+    /// `relabel_configs` has entries (they may rewrite the address).
+    pub(crate) relabels: bool,
+    pub(crate) targets: Vec<Owned>,
+}
+
+/// The parts of one Prometheus configuration that rules checking it against the rest of the
+/// project read.
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    pub(crate) jobs: Vec<Job>,
+    /// `rule_files` entries.
+    pub(crate) rule_files: Vec<Owned>,
+    /// Static targets of `alerting.alertmanagers` entries without `relabel_configs`.
+    pub(crate) alertmanager_targets: Vec<Owned>,
+}
+
+/// Every Prometheus configuration of the project that parses, by file: built once per run
+/// from the YAML trees and shared by the rules that need the Compose stack as well.
+#[derive(Debug, Default)]
+pub(crate) struct Configs {
+    by_file: std::collections::HashMap<FileId, Config>,
+}
+
+impl Configs {
+    fn build(project: &Project) -> Configs {
+        let mut by_file = std::collections::HashMap::new();
+        for file in project.files_of_kind(FileKind::Prometheus) {
+            let Some(config) = prometheus_yaml(file).and_then(PrometheusConfig::from_yaml) else {
+                continue;
+            };
+            let jobs = config
+                .scrape_configs
+                .iter()
+                .map(|j| Job {
+                    metrics_path: j.metrics_path.as_ref().map(Owned::of),
+                    relabels: j.relabels,
+                    targets: j.static_targets.iter().map(Owned::of).collect(),
+                })
+                .collect();
+            let rule_files = config
+                .rule_files
+                .as_ref()
+                .map(|l| l.entries.iter().map(Owned::of).collect())
+                .unwrap_or_default();
+            let alertmanager_targets = config
+                .alerting
+                .iter()
+                .flat_map(|a| &a.alertmanagers)
+                .filter(|am| {
+                    am.node
+                        .get("relabel_configs")
+                        .is_none_or(|r| r.items().is_empty())
+                })
+                .flat_map(|am| am.static_targets.iter().map(Owned::of))
+                .collect();
+            by_file.insert(
+                file.id,
+                Config {
+                    jobs,
+                    rule_files,
+                    alertmanager_targets,
+                },
+            );
+        }
+        Configs { by_file }
+    }
+
+    /// The configuration of a Prometheus file, when it parses.
+    pub(crate) fn get(&self, file: FileId) -> Option<&Config> {
+        self.by_file.get(&file)
+    }
+}
+
+/// The project's Prometheus configurations, built once per run.
+pub(crate) fn configs(project: &Project) -> std::sync::Arc<Configs> {
+    project.derived(Configs::build)
+}

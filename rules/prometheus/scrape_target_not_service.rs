@@ -1,7 +1,6 @@
-use super::prometheus_yaml;
+use super::{configs, Owned};
 use crate::kind::FileKind;
-use crate::parse::monitoring::prometheus::{split_host_port, PrometheusConfig};
-use crate::parse::monitoring::Text;
+use crate::parse::monitoring::prometheus::split_host_port;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 use crate::rules::monitoring::{listening_ports, monitoring, Host, Monitoring};
@@ -80,7 +79,7 @@ fn check_target(
     ctx: &mut Ctx<'_>,
     facts: &Monitoring,
     file: &ParsedFile,
-    target: Text<'_>,
+    target: &Owned,
     whose: &str,
 ) {
     let project = ctx.project;
@@ -143,32 +142,21 @@ impl Rule for ScrapeTargetNotService {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
         let facts = monitoring(project);
+        let configs = configs(project);
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) || facts.runners(file.id).is_empty() {
                 continue;
             }
-            let Some(config) = prometheus_yaml(file).and_then(PrometheusConfig::from_yaml) else {
+            let Some(config) = configs.get(file.id) else {
                 continue;
             };
-            for job in config.scrape_configs.iter().filter(|j| !j.relabels) {
-                for t in &job.static_targets {
-                    check_target(ctx, &facts, file, *t, "target");
+            for job in config.jobs.iter().filter(|j| !j.relabels) {
+                for t in &job.targets {
+                    check_target(ctx, &facts, file, t, "target");
                 }
             }
-            let Some(alerting) = &config.alerting else {
-                continue;
-            };
-            for am in &alerting.alertmanagers {
-                if am
-                    .node
-                    .get("relabel_configs")
-                    .is_some_and(|r| !r.items().is_empty())
-                {
-                    continue;
-                }
-                for t in &am.static_targets {
-                    check_target(ctx, &facts, file, *t, "alerting target");
-                }
+            for t in &config.alertmanager_targets {
+                check_target(ctx, &facts, file, t, "alerting target");
             }
         }
     }
