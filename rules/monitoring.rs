@@ -598,8 +598,17 @@ impl Monitoring {
         if host_network || outside_stack(host) {
             return Host::Outside;
         }
-        // On a network created outside the stack, containers of other stacks answer too.
-        if runners.iter().any(|r| joins_external_network(index, r)) {
+        // On a network created outside the stack, containers of other stacks answer too; and
+        // `links`, `external_links` and `extra_hosts` add names of their own.
+        let more_names = |r: &Runner| {
+            joins_external_network(index, r)
+                || index.service(r.compose, &r.service).is_some_and(|s| {
+                    ["links", "external_links", "extra_hosts"]
+                        .iter()
+                        .any(|k| s.has_key(k))
+                })
+        };
+        if runners.iter().any(more_names) {
             return match runners
                 .iter()
                 .filter_map(|r| Some((r, self.stack(index, r)?)))

@@ -13,8 +13,9 @@ crate::declare_rule! {
     ///
     /// URLs on `localhost`, an IP address, `host.docker.internal` or a dotted DNS name are
     /// outside the stack and not checked; neither are interpolated URLs, a Grafana on the
-    /// host's network or on an `external` network (shared with other stacks), or a
-    /// provisioning file no Compose service is known to mount.
+    /// host's network, on an `external` network (shared with other stacks) or with `links`,
+    /// `external_links` or `extra_hosts`, or a provisioning file no Compose service is known to
+    /// mount.
     ///
     /// ## Why it matters
     /// Grafana provisions the datasource without checking it: every panel built on it shows

@@ -16,10 +16,10 @@ crate::declare_rule! {
     ///
     /// Targets on `localhost`, an IP address, `host.docker.internal` or a dotted DNS name are
     /// outside the stack and not checked; neither are jobs with `relabel_configs` (which may
-    /// rewrite the address), a Prometheus on the host's network, hosts of other stacks when
-    /// Prometheus joins an `external` network, or the port of a service whose ports shiplint
-    /// cannot tell. Without a Compose service running Prometheus, the
-    /// rule is silent.
+    /// rewrite the address), a Prometheus on the host's network, hosts when Prometheus joins an
+    /// `external` network or has `links`, `external_links` or `extra_hosts` (names from
+    /// elsewhere), or the port of a service whose ports shiplint cannot tell. Without a Compose
+    /// service running Prometheus, the rule is silent.
     ///
     /// ## Why it matters
     /// Prometheus starts normally with a target it cannot resolve: the job's `up` stays 0, and
