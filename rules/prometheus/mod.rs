@@ -399,6 +399,7 @@ impl Owned {
 /// One scrape job, as the cross-file rules read it.
 #[derive(Debug)]
 pub(crate) struct Job {
+    pub(crate) name: Option<Owned>,
     pub(crate) metrics_path: Option<Owned>,
     /// `relabel_configs` has entries (they may rewrite the address).
     pub(crate) relabels: bool,
@@ -434,6 +435,7 @@ impl Configs {
                 .scrape_configs
                 .iter()
                 .map(|j| Job {
+                    name: j.job_name.as_ref().map(Owned::of),
                     metrics_path: j.metrics_path.as_ref().map(Owned::of),
                     relabels: j.relabels,
                     targets: j.static_targets.iter().map(Owned::of).collect(),
