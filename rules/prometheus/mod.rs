@@ -415,6 +415,8 @@ pub(crate) struct Config {
     pub(crate) rule_files: Vec<Owned>,
     /// Static targets of `alerting.alertmanagers` entries without `relabel_configs`.
     pub(crate) alertmanager_targets: Vec<Owned>,
+    /// Whether some `alertmanagers` entry has targets (static or discovered).
+    pub(crate) sends_alerts: bool,
 }
 
 /// Every Prometheus configuration of the project that parses, by file: built once per run
@@ -463,6 +465,7 @@ impl Configs {
                     jobs,
                     rule_files,
                     alertmanager_targets,
+                    sends_alerts: config.sends_alerts(),
                 },
             );
         }
