@@ -3,7 +3,7 @@
 //! paths their mounts provide, and the host names and ports of the Compose stack they run in.
 //!
 //! Shared by the `PRM`, `ALM` and `GRF` rules that check a configuration against its Compose
-//! stack; built once per project ([`monitoring`]). A configuration no service is known to run
+//! stack; built once per project (`monitoring()`). A configuration no service is known to run
 //! (no mount of it, no build context holding it) has no runner, and those rules stay silent
 //! about it rather than guess.
 

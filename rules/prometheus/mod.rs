@@ -6,8 +6,8 @@
 //! mounts of the Prometheus service, scrape targets against the services and ports of its
 //! stack, `/metrics` against the Django application behind a target) read
 //! [`crate::rules::monitoring`]. [`PathResolver`] is how a path written in the configuration is
-//! resolved: against the configuration's folder ([`ConfigFolder`]) or through the mounts of the
-//! services that run it ([`crate::rules::monitoring::Mounts`]).
+//! resolved: against the configuration's folder (`ConfigFolder`) or through the mounts of the
+//! services that run it (`monitoring::Mounts`).
 
 use std::path::{Path, PathBuf};
 
