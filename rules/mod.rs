@@ -9,6 +9,7 @@ pub mod django;
 pub mod dockerfile;
 pub mod env;
 pub mod grafana;
+pub mod monitoring;
 pub mod pgbouncer;
 pub mod project;
 pub mod prometheus;

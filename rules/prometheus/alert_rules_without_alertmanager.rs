@@ -1,8 +1,9 @@
-use super::{alert_rules, loaded_rule_files, prometheus_yaml, ConfigFolder};
+use super::{alert_rules, loaded_rule_files, prometheus_yaml};
 use crate::kind::FileKind;
 use crate::parse::monitoring::commented::{commented_prometheus, Commented};
 use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::rule::{Ctx, Rule};
+use crate::rules::monitoring::{monitoring, Mounts};
 
 crate::declare_rule! {
     /// ## What it does
@@ -10,9 +11,10 @@ crate::declare_rule! {
     /// files its `rule_files` name) but sends alerts to no Alertmanager: `alerting:` is
     /// missing, commented out, or its `alertmanagers` have no targets.
     ///
-    /// Rule files are found relative to the configuration file; for a path inside the
-    /// container (`/etc/prometheus/rules/*.yml`), rule files below the configuration's folder
-    /// with a matching name are taken.
+    /// Rule files are found through the Compose mounts of the service running the
+    /// configuration, when one mounts it; otherwise relative to the configuration file. For a
+    /// path inside the container that no mount resolves (`/etc/prometheus/rules/*.yml`), rule
+    /// files below the configuration's folder with a matching name are taken.
     ///
     /// ## Why it matters
     /// The alerts fire — on Prometheus's own `/alerts` page, which nobody watches at 3 a.m.
@@ -62,10 +64,15 @@ crate::declare_rule! {
 impl Rule for AlertRulesWithoutAlertmanager {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
+        let monitoring = monitoring(project);
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) {
                 continue;
             }
+            // Through the Compose mounts of the services running it, when there are some.
+            let resolver = Mounts {
+                runners: monitoring.runners(file.id),
+            };
             let Some(yaml) = prometheus_yaml(file) else {
                 continue;
             };
@@ -78,7 +85,7 @@ impl Rule for AlertRulesWithoutAlertmanager {
             let Some(list) = &config.rule_files else {
                 continue;
             };
-            let with_alerts: Vec<_> = loaded_rule_files(project, file, &config, &ConfigFolder)
+            let with_alerts: Vec<_> = loaded_rule_files(project, file, &config, &resolver)
                 .into_iter()
                 .map(|f| (f, alert_rules(f)))
                 .filter(|(_, alerts)| !alerts.is_empty())

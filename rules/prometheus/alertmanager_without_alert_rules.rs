@@ -1,15 +1,16 @@
-use super::{
-    alert_rules, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved,
-};
+use super::{alert_rules, loaded_rule_files, prometheus_yaml, PathResolver, Resolved};
 use crate::kind::FileKind;
 use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::rule::{Ctx, Rule};
+use crate::rules::monitoring::{monitoring, Mounts};
 
 crate::declare_rule! {
     /// ## What it does
     /// Reports a Prometheus configuration that sends alerts to an Alertmanager but loads no
     /// alerting rule: `rule_files` is missing or empty, or every file it names is in the
-    /// repository and defines no `alert:` rule.
+    /// repository and defines no `alert:` rule. Paths resolve through the Compose mounts of the
+    /// service running the configuration, when one mounts it, else relative to the
+    /// configuration file.
     ///
     /// ## Why it matters
     /// Alertmanager only forwards what Prometheus sends, and Prometheus only sends what its
@@ -58,10 +59,15 @@ crate::declare_rule! {
 impl Rule for AlertmanagerWithoutAlertRules {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
+        let monitoring = monitoring(project);
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) {
                 continue;
             }
+            // Through the Compose mounts of the services running it, when there are some.
+            let resolver = Mounts {
+                runners: monitoring.runners(file.id),
+            };
             let Some(yaml) = prometheus_yaml(file) else {
                 continue;
             };
@@ -81,12 +87,9 @@ impl Rule for AlertmanagerWithoutAlertRules {
             } else {
                 // Only when every entry is known: a rule file shiplint cannot see may hold alerts.
                 let all_known = entries.iter().all(|e| {
-                    matches!(
-                        ConfigFolder.resolve(project, file, e.value),
-                        Resolved::Files(_)
-                    )
+                    matches!(resolver.resolve(project, file, e.value), Resolved::Files(_))
                 });
-                let loaded = loaded_rule_files(project, file, &config, &ConfigFolder);
+                let loaded = loaded_rule_files(project, file, &config, &resolver);
                 if !all_known
                     || loaded
                         .iter()

@@ -1,6 +1,5 @@
-use super::prometheus_yaml;
+use super::{configs, prometheus_yaml};
 use crate::parse::monitoring::commented::{commented_prometheus, Commented};
-use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -63,7 +62,10 @@ impl Rule for CommentedOutAlerting {
         let Some(yaml) = prometheus_yaml(file) else {
             return;
         };
-        if PrometheusConfig::from_yaml(yaml).is_some_and(|c| c.sends_alerts()) {
+        if configs(ctx.project)
+            .get(file.id)
+            .is_some_and(|c| c.sends_alerts)
+        {
             return;
         }
         for c in commented_prometheus(yaml) {

@@ -1,11 +1,10 @@
-use super::{
-    guess_rule_files, loaded_rule_files, prometheus_yaml, ConfigFolder, PathResolver, Resolved,
-};
+use super::{guess_rule_files, loaded_rule_files, prometheus_yaml, PathResolver, Resolved};
 use crate::kind::FileKind;
 use crate::parse::monitoring::commented::{commented_prometheus, Commented};
 use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
+use crate::rules::monitoring::{monitoring, Mounts};
 use crate::source::Span;
 
 crate::declare_rule! {
@@ -55,17 +54,22 @@ crate::declare_rule! {
 impl Rule for CommentedOutRuleFiles {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
+        let monitoring = monitoring(project);
         for file in project.files_of_kind(FileKind::Prometheus) {
             if !ctx.applies_to(file.source.environment) {
                 continue;
             }
+            // Through the Compose mounts of the services running it, when there are some.
+            let resolver = Mounts {
+                runners: monitoring.runners(file.id),
+            };
             let Some(yaml) = prometheus_yaml(file) else {
                 continue;
             };
             let config = PrometheusConfig::from_yaml(yaml);
             let loaded: Vec<usize> = config
                 .as_ref()
-                .map(|c| loaded_rule_files(project, file, c, &ConfigFolder))
+                .map(|c| loaded_rule_files(project, file, c, &resolver))
                 .unwrap_or_default()
                 .iter()
                 .map(|f| f.id)
@@ -77,7 +81,7 @@ impl Rule for CommentedOutRuleFiles {
                 let mut named: Vec<&ParsedFile> = Vec::new();
                 let mut unread = false;
                 for e in entries {
-                    match ConfigFolder.resolve(project, file, e.value) {
+                    match resolver.resolve(project, file, e.value) {
                         Resolved::Files(files) => named.extend(files),
                         Resolved::Unread => unread = true,
                         Resolved::Unknown => named.extend(guess_rule_files(project, file, e.value)),

@@ -1,6 +1,5 @@
-use super::prometheus_yaml;
+use super::{configs, prometheus_yaml};
 use crate::parse::monitoring::commented::{commented_prometheus, Commented};
-use crate::parse::monitoring::prometheus::PrometheusConfig;
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -62,11 +61,13 @@ impl Rule for CommentedOutScrapeJob {
         let Some(yaml) = prometheus_yaml(file) else {
             return;
         };
-        let live: Vec<&str> = PrometheusConfig::from_yaml(yaml)
+        let configs = configs(ctx.project);
+        let live: Vec<&str> = configs
+            .get(file.id)
             .map(|c| {
-                c.scrape_configs
+                c.jobs
                     .iter()
-                    .filter_map(|j| j.job_name.map(|n| n.value))
+                    .filter_map(|j| j.name.as_ref().map(|n| n.value.as_str()))
                     .collect()
             })
             .unwrap_or_default();

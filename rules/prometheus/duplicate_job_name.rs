@@ -1,6 +1,4 @@
-use super::prometheus_yaml;
-use crate::parse::monitoring::prometheus::PrometheusConfig;
-use crate::parse::monitoring::Text;
+use super::{configs, Owned};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -50,14 +48,12 @@ crate::declare_rule! {
 
 impl Rule for DuplicateJobName {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
-        let Some(yaml) = prometheus_yaml(file) else {
+        let configs = configs(ctx.project);
+        let Some(config) = configs.get(file.id) else {
             return;
         };
-        let Some(config) = PrometheusConfig::from_yaml(yaml) else {
-            return;
-        };
-        let mut seen: Vec<Text<'_>> = Vec::new();
-        for name in config.scrape_configs.iter().filter_map(|j| j.job_name) {
+        let mut seen: Vec<&Owned> = Vec::new();
+        for name in config.jobs.iter().filter_map(|j| j.name.as_ref()) {
             match seen.iter().find(|s| s.value == name.value) {
                 Some(first) => {
                     ctx.report(

@@ -2,13 +2,12 @@
 //! and what leaves monitoring silently incomplete: scrape jobs, alerting and rule files that
 //! are commented out or point at nothing.
 //!
-//! Scrape targets are not yet checked against the Compose services and ports they name, nor
-//! `/metrics` against the Django application behind them: both need the Compose and Django
-//! index. [`ScrapeConfig::static_targets`] and [`split_host_port`] are what such a rule reads,
-//! and [`PathResolver`] is where Compose mounts plug in to resolve container paths.
-//!
-//! [`ScrapeConfig::static_targets`]: crate::parse::monitoring::prometheus::ScrapeConfig
-//! [`split_host_port`]: crate::parse::monitoring::prometheus::split_host_port
+//! Rules that need to know where the configuration runs (rule files through the Compose
+//! mounts of the Prometheus service, scrape targets against the services and ports of its
+//! stack, `/metrics` against the Django application behind a target) read
+//! [`crate::rules::monitoring`]. [`PathResolver`] is how a path written in the configuration is
+//! resolved: against the configuration's folder (`ConfigFolder`) or through the mounts of the
+//! services that run it (`monitoring::Mounts`).
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +33,8 @@ crate::family_rules! {
     alert_rules_without_alertmanager => AlertRulesWithoutAlertmanager,
     alertmanager_without_alert_rules => AlertmanagerWithoutAlertRules,
     missing_rule_file => MissingRuleFile,
+    scrape_target_not_service => ScrapeTargetNotService,
+    django_metrics_not_installed => DjangoMetricsNotInstalled,
 }
 
 /// The YAML tree of a Prometheus configuration file.
@@ -201,42 +202,47 @@ impl PathResolver for ConfigFolder {
         let Some(dir) = config.source.path.parent() else {
             return Resolved::Unknown;
         };
-        let wanted = crate::discover::normalize(&dir.join(written));
-        let Some(matcher) = glob(&wanted) else {
-            return Resolved::Unknown;
-        };
-        // A plain path is one lookup; a glob in the last component only looks in its folder.
-        let text = wanted.to_string_lossy();
-        let files: Vec<&ParsedFile> = if !has_glob(&text) {
-            project
+        lookup(project, dir.join(written))
+    }
+}
+
+/// What a path or glob of the repository (only its last component may be a glob) names.
+pub(crate) fn lookup(project: &Project, wanted: PathBuf) -> Resolved<'_> {
+    let wanted = crate::discover::normalize(&wanted);
+    let Some(matcher) = glob(&wanted) else {
+        return Resolved::Unknown;
+    };
+    // A plain path is one lookup; a glob in the last component only looks in its folder.
+    let text = wanted.to_string_lossy();
+    let files: Vec<&ParsedFile> = if !has_glob(&text) {
+        project
+            .index
+            .file_at(&wanted)
+            .map(|id| project.file(id))
+            .into_iter()
+            .collect()
+    } else {
+        match wanted.parent().filter(|p| !has_glob(&p.to_string_lossy())) {
+            Some(parent) => project
                 .index
-                .file_at(&wanted)
-                .map(|id| project.file(id))
-                .into_iter()
-                .collect()
-        } else {
-            match wanted.parent().filter(|p| !has_glob(&p.to_string_lossy())) {
-                Some(parent) => project
-                    .index
-                    .files_in_dir(parent)
-                    .iter()
-                    .map(|&id| project.file(id))
-                    .filter(|f| matcher.is_match(&f.source.path))
-                    .collect(),
-                None => project
-                    .files()
-                    .filter(|f| matcher.is_match(&f.source.path))
-                    .collect(),
-            }
-        };
-        if !files.is_empty() {
-            return Resolved::Files(files);
+                .files_in_dir(parent)
+                .iter()
+                .map(|&id| project.file(id))
+                .filter(|f| matcher.is_match(&f.source.path))
+                .collect(),
+            None => project
+                .files()
+                .filter(|f| matcher.is_match(&f.source.path))
+                .collect(),
         }
-        if on_disk(&wanted, &matcher) {
-            Resolved::Unread
-        } else {
-            Resolved::Nothing
-        }
+    };
+    if !files.is_empty() {
+        return Resolved::Files(files);
+    }
+    if on_disk(&wanted, &matcher) {
+        Resolved::Unread
+    } else {
+        Resolved::Nothing
     }
 }
 
@@ -368,4 +374,111 @@ pub(crate) fn found_elsewhere(project: &Project, written: &str) -> bool {
             .any(|&id| matcher.is_match(&project.file(id).source.path)),
         None => project.files().any(|f| matcher.is_match(&f.source.path)),
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The configurations, owned and shared
+// ---------------------------------------------------------------------------------------------
+
+/// A scalar of a configuration, owned: its text and span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Owned {
+    pub(crate) value: String,
+    pub(crate) span: crate::source::Span,
+}
+
+impl Owned {
+    fn of(t: &crate::parse::monitoring::Text<'_>) -> Owned {
+        Owned {
+            value: t.value.to_string(),
+            span: t.span,
+        }
+    }
+}
+
+/// One scrape job, as the cross-file rules read it.
+#[derive(Debug)]
+pub(crate) struct Job {
+    pub(crate) name: Option<Owned>,
+    pub(crate) metrics_path: Option<Owned>,
+    /// `relabel_configs` has entries (they may rewrite the address).
+    pub(crate) relabels: bool,
+    pub(crate) targets: Vec<Owned>,
+}
+
+/// The parts of one Prometheus configuration that rules checking it against the rest of the
+/// project read.
+#[derive(Debug, Default)]
+pub(crate) struct Config {
+    pub(crate) jobs: Vec<Job>,
+    /// `rule_files` entries.
+    pub(crate) rule_files: Vec<Owned>,
+    /// Static targets of `alerting.alertmanagers` entries without `relabel_configs`.
+    pub(crate) alertmanager_targets: Vec<Owned>,
+    /// Whether some `alertmanagers` entry has targets (static or discovered).
+    pub(crate) sends_alerts: bool,
+}
+
+/// Every Prometheus configuration of the project that parses, by file: built once per run
+/// from the YAML trees and shared by the rules that need the Compose stack as well.
+#[derive(Debug, Default)]
+pub(crate) struct Configs {
+    by_file: std::collections::HashMap<FileId, Config>,
+}
+
+impl Configs {
+    fn build(project: &Project) -> Configs {
+        let mut by_file = std::collections::HashMap::new();
+        for file in project.files_of_kind(FileKind::Prometheus) {
+            let Some(config) = prometheus_yaml(file).and_then(PrometheusConfig::from_yaml) else {
+                continue;
+            };
+            let jobs = config
+                .scrape_configs
+                .iter()
+                .map(|j| Job {
+                    name: j.job_name.as_ref().map(Owned::of),
+                    metrics_path: j.metrics_path.as_ref().map(Owned::of),
+                    relabels: j.relabels,
+                    targets: j.static_targets.iter().map(Owned::of).collect(),
+                })
+                .collect();
+            let rule_files = config
+                .rule_files
+                .as_ref()
+                .map(|l| l.entries.iter().map(Owned::of).collect())
+                .unwrap_or_default();
+            let alertmanager_targets = config
+                .alerting
+                .iter()
+                .flat_map(|a| &a.alertmanagers)
+                .filter(|am| {
+                    am.node
+                        .get("relabel_configs")
+                        .is_none_or(|r| r.items().is_empty())
+                })
+                .flat_map(|am| am.static_targets.iter().map(Owned::of))
+                .collect();
+            by_file.insert(
+                file.id,
+                Config {
+                    jobs,
+                    rule_files,
+                    alertmanager_targets,
+                    sends_alerts: config.sends_alerts(),
+                },
+            );
+        }
+        Configs { by_file }
+    }
+
+    /// The configuration of a Prometheus file, when it parses.
+    pub(crate) fn get(&self, file: FileId) -> Option<&Config> {
+        self.by_file.get(&file)
+    }
+}
+
+/// The project's Prometheus configurations, built once per run.
+pub(crate) fn configs(project: &Project) -> std::sync::Arc<Configs> {
+    project.derived(Configs::build)
 }

@@ -1,6 +1,4 @@
-use super::prometheus_yaml;
-use crate::parse::monitoring::prometheus::PrometheusConfig;
-use crate::parse::monitoring::Text;
+use super::{configs, Owned};
 use crate::project::ParsedFile;
 use crate::rule::{Ctx, Rule};
 
@@ -57,8 +55,8 @@ fn split_url(target: &str) -> (Option<&str>, &str, Option<&str>) {
     }
 }
 
-fn report(ctx: &mut Ctx<'_>, file: &ParsedFile, target: Text<'_>, whose: &str, path_key: &str) {
-    let (scheme, host, path) = split_url(target.value);
+fn report(ctx: &mut Ctx<'_>, file: &ParsedFile, target: &Owned, whose: &str, path_key: &str) {
+    let (scheme, host, path) = split_url(&target.value);
     let mut settings = Vec::new();
     if let Some(s) = scheme {
         settings.push(format!("`scheme: {s}`"));
@@ -89,31 +87,21 @@ fn report(ctx: &mut Ctx<'_>, file: &ParsedFile, target: Text<'_>, whose: &str, p
 
 impl Rule for ScrapeTargetNotHostPort {
     fn check_file(&self, file: &ParsedFile, ctx: &mut Ctx<'_>) {
-        let Some(yaml) = prometheus_yaml(file) else {
+        let configs = configs(ctx.project);
+        let Some(config) = configs.get(file.id) else {
             return;
         };
-        let Some(config) = PrometheusConfig::from_yaml(yaml) else {
-            return;
-        };
-        for job in config.scrape_configs.iter().filter(|j| !j.relabels) {
-            for t in job.static_targets.iter().filter(|t| t.value.contains('/')) {
-                report(ctx, file, *t, "the job", "metrics_path");
+        for job in config.jobs.iter().filter(|j| !j.relabels) {
+            for t in job.targets.iter().filter(|t| t.value.contains('/')) {
+                report(ctx, file, t, "the job", "metrics_path");
             }
         }
-        let Some(alerting) = &config.alerting else {
-            return;
-        };
-        for am in &alerting.alertmanagers {
-            if am
-                .node
-                .get("relabel_configs")
-                .is_some_and(|r| !r.items().is_empty())
-            {
-                continue;
-            }
-            for t in am.static_targets.iter().filter(|t| t.value.contains('/')) {
-                report(ctx, file, *t, "the `alertmanagers` entry", "path_prefix");
-            }
+        for t in config
+            .alertmanager_targets
+            .iter()
+            .filter(|t| t.value.contains('/'))
+        {
+            report(ctx, file, t, "the `alertmanagers` entry", "path_prefix");
         }
     }
 }
