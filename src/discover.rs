@@ -310,7 +310,9 @@ fn could_be_sniffed(path: &Path) -> bool {
                     || d.contains("alert")
             });
     }
-    (name.starts_with("settings") || name.starts_with("diffsettings"))
+    // Settings exports: `settings.json`, `diffsettings.txt`, `prod-settings.json`, or any
+    // export in a `settings` folder (`settings/export.json`).
+    (name.contains("settings") || dirs(path).iter().any(|d| d == "settings"))
         && (name.ends_with(".json") || name.ends_with(".txt"))
 }
 
@@ -631,6 +633,9 @@ mod tests {
             Some(FileKind::Alertmanager)
         );
         assert!(!could_be_sniffed(Path::new("app/config.yml")));
+        assert!(could_be_sniffed(Path::new("deploy/settings/export.json")));
+        assert!(could_be_sniffed(Path::new("prod-settings.json")));
+        assert!(!could_be_sniffed(Path::new("deploy/config/export.json")));
     }
 
     #[test]
