@@ -43,7 +43,8 @@ pub enum Model {
     PgbouncerUserlist(pgbouncer::Userlist),
     PgbouncerIni(pgbouncer::Ini),
     Dockerfile(dockerfile::Dockerfile),
-    /// A Django settings module read statically, or a `diffsettings` export.
+    /// A Django settings module read statically, a `diffsettings` export, or a JSON dump of
+    /// the running settings.
     DjangoSettings(python::SettingsModule),
 }
 
@@ -88,7 +89,7 @@ impl Model {
 /// Parses `text` as a file of `kind`. Never panics on any input.
 pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
     match kind {
-        k if k.is_yaml() || k == FileKind::DjangoSettingsExport && looks_like_json(text) => {
+        k if k.is_yaml() => {
             let file = yaml::parse(text);
             let mut issues = file.errors.clone();
             if kind == FileKind::Compose {
@@ -123,6 +124,10 @@ pub fn parse(kind: FileKind, text: &str) -> (Model, Vec<ParseIssue>) {
         }
         FileKind::DjangoSettingsSource => {
             let (module, issues) = python::parse_settings(text);
+            (Model::DjangoSettings(module), issues)
+        }
+        FileKind::DjangoSettingsExport if looks_like_json(text) => {
+            let (module, issues) = python::parse_json_export(text);
             (Model::DjangoSettings(module), issues)
         }
         FileKind::DjangoSettingsExport => {
@@ -178,10 +183,12 @@ fn env_interpolation_errors(file: &dotenv::EnvFile, text: &str) -> Vec<ParseIssu
     out
 }
 
+/// A settings export written as JSON (an object; an array is a malformed one) rather than
+/// as `diffsettings` text.
 fn looks_like_json(text: &str) -> bool {
     text.trim_start_matches('\u{feff}')
         .trim_start()
-        .starts_with('{')
+        .starts_with(['{', '['])
 }
 
 #[cfg(test)]

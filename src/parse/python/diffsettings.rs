@@ -71,7 +71,7 @@ pub fn parse_diffsettings(text: &str) -> (SettingsModule, Vec<ParseIssue>) {
         }],
         ..SettingsModule::default()
     };
-    (module.finish(), issues)
+    (module.finish().exported(), issues)
 }
 
 struct Record {

@@ -1,5 +1,5 @@
 //! Django settings, read statically: settings modules (Python source, never imported or run),
-//! `manage.py diffsettings` exports, and the places code reads `settings.NAME`.
+//! `manage.py diffsettings` exports and JSON dumps of the running settings, and the places code reads `settings.NAME`.
 //!
 //! Python is parsed with ruff's parser; the model evaluates module-level statements in order
 //! against the names they bind: literals, environment reads (os, django-environ,
@@ -9,6 +9,7 @@
 
 mod diffsettings;
 mod eval;
+mod json_export;
 mod reads;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ use crate::parse::ParseIssue;
 use crate::source::Span;
 
 pub use diffsettings::parse_diffsettings;
+pub use json_export::parse_json_export;
 pub use reads::{scan_setting_reads, SettingRead};
 pub use value::{
     resolve_path, Cast, Clause, CmpOp, Condition, Derived, EnvLibrary, EnvLookup, PathRoot,
@@ -106,6 +108,14 @@ impl SettingsModule {
             i,
             Span::new(span.start - start, span.end.saturating_sub(start)),
         )
+    }
+
+    /// Marks every setting as exported (exact), for models read from an export.
+    fn exported(mut self) -> SettingsModule {
+        for s in &mut self.settings {
+            s.provenance = Provenance::Export;
+        }
+        self
     }
 
     fn finish(mut self) -> SettingsModule {

@@ -1112,7 +1112,7 @@ fn diffsettings_export_with_markers_classes_and_paths() {
     let auth = m.get("AUTH_USER_MODEL").unwrap();
     assert_eq!(auth.value.span, at(DIFFSETTINGS, "'core.User'"));
     assert_eq!(auth.name_span, at(DIFFSETTINGS, "AUTH_USER_MODEL"));
-    assert_eq!(auth.provenance, Provenance::Literal);
+    assert_eq!(auth.provenance, Provenance::Export);
     let Value::Path(base) = value(&m, "BASE_DIR") else {
         panic!("BASE_DIR: {:?}", value(&m, "BASE_DIR"));
     };
@@ -1494,5 +1494,267 @@ CELERY_BROKER_URL = f"redis://{env('REDIS_HOST', default='redis')}:6379/0"
             "DATABASE_URL",
             "REDIS_HOST"
         ]
+    );
+}
+
+#[test]
+fn json_export_values_follow_json_types() {
+    let text = r#"{
+  "DEBUG": true,
+  "USE_TZ": false,
+  "STATIC_ROOT": null,
+  "SECURE_HSTS_SECONDS": 31536000,
+  "RATIO": 0.25,
+  "BIG": 1e3,
+  "NEG": -5,
+  "TIME_ZONE": "Europe/Paris",
+  "ESCAPED": "a\"b\u00e9\n",
+  "NUMERIC_TEXT": "true",
+  "ALLOWED_HOSTS": ["a.example.org", "*"],
+  "DATABASES": {"default": {"HOST": "pgbouncer", "PORT": 6432, "PASSWORD": "<redacted:16 chars>"}},
+  "lowercase": 1
+}"#;
+    let (m, issues) = parse_json_export(text);
+    assert!(issues.is_empty(), "{issues:?}");
+    let cases: &[(&str, Value, &str)] = &[
+        ("DEBUG", Value::Bool(true), "true"),
+        ("USE_TZ", Value::Bool(false), "false"),
+        ("STATIC_ROOT", Value::None, "null"),
+        ("SECURE_HSTS_SECONDS", Value::Int(31536000), "31536000"),
+        ("RATIO", Value::Float(0.25), "0.25"),
+        ("BIG", Value::Float(1000.0), "1e3"),
+        ("NEG", Value::Int(-5), "-5"),
+        (
+            "TIME_ZONE",
+            Value::Str("Europe/Paris".into()),
+            "\"Europe/Paris\"",
+        ),
+        ("ESCAPED", Value::Str("a\"bé\n".into()), r#""a\"b\u00e9\n""#),
+        ("NUMERIC_TEXT", Value::Str("true".into()), "\"true\""),
+    ];
+    for (name, expected, source) in cases {
+        let s = m.get(name).unwrap_or_else(|| panic!("{name} not modelled"));
+        assert_eq!(&s.value.value, expected, "{name}");
+        assert_eq!(s.value.span, at(text, source), "{name} value span");
+        // The key's name, without its quotes.
+        let key = at(text, &format!("\"{name}\""));
+        assert_eq!(s.name_span, Span::new(key.start + 1, key.end - 1), "{name}");
+        assert_eq!(s.provenance, Provenance::Export, "{name}");
+    }
+    // Arrays are lists whose items keep their spans.
+    let hosts = m.get("ALLOWED_HOSTS").unwrap();
+    assert_eq!(strs(&hosts.value.value), ["a.example.org", "*"]);
+    let items = hosts.value.value.as_list().unwrap();
+    assert_eq!(items[1].span, at(text, "\"*\""));
+    // Objects are dicts; a redacted secret is set but has no literal value.
+    let default = value(&m, "DATABASES")
+        .dict_get("default")
+        .map(|d| d.value.clone())
+        .unwrap();
+    assert_eq!(
+        default.dict_get("PORT").map(|p| p.value.clone()),
+        Some(Value::Int(6432))
+    );
+    let password = &default.dict_get("PASSWORD").unwrap().value;
+    assert!(password.is_redacted(), "{password:?}");
+    assert_eq!(password.as_str(), None);
+    assert_eq!(password.redacted_chars(), Some(16));
+    // Only UPPERCASE names are settings.
+    assert!(m.get("lowercase").is_none());
+}
+
+#[test]
+fn json_export_fingerprints_are_not_literals() {
+    let cases: &[(&str, bool, Option<usize>)] = &[
+        ("<redacted:50 chars>", true, Some(50)),
+        ("<redacted:1 char>", true, Some(1)),
+        ("<redacted:7>", true, Some(7)),
+        ("<redacted>", true, None),
+        ("<from DJANGO_SECRET_KEY>", true, None),
+        ("********************", true, None),
+        // Near misses: ordinary strings.
+        ("<redacted:many chars>", false, None),
+        ("<from >", false, None),
+        ("<from two words>", false, None),
+        ("redacted:50 chars", false, None),
+        ("*****", false, None),
+        ("django-insecure-abc", false, None),
+    ];
+    for (text, fingerprint, chars) in cases {
+        let json = format!("{{\"SECRET_KEY\": {text:?}}}");
+        let (m, issues) = parse_json_export(&json);
+        assert!(issues.is_empty(), "{text}: {issues:?}");
+        let v = value(&m, "SECRET_KEY");
+        assert_eq!(v.is_redacted(), *fingerprint, "{text}: {v:?}");
+        assert_eq!(v.as_str().is_none(), *fingerprint, "{text}: {v:?}");
+        assert_eq!(v.redacted_chars(), *chars, "{text}");
+    }
+}
+
+#[test]
+fn malformed_json_exports_are_located_issues() {
+    let cases: &[(&str, &str)] = &[
+        ("[\"DEBUG\", true]\n", "[\"DEBUG\", true]"),
+        ("{\"DEBUG\": true,\n \"X\": [1, 2}\n", "}"),
+        ("{\"DEBUG\": true}\n---\n{\"X\": 1}\n", "{\"X\": 1}"),
+    ];
+    for (text, _) in cases {
+        let (m, issues) = parse_json_export(text);
+        assert!(!issues.is_empty(), "{text:?} gave no issue");
+        for i in &issues {
+            assert!(i.span.end <= text.len(), "{text:?}: {i:?}");
+        }
+        // Whatever was read is still modelled, and a non-object top level models nothing.
+        if text.starts_with('[') {
+            assert!(m.settings.is_empty());
+            assert_eq!(issues[0].span, at(text, "[\"DEBUG\", true]"));
+        }
+    }
+    for text in [
+        "",
+        "{",
+        "{]",
+        "\u{feff}{\"A\": [[[[",
+        "{\"A\": \"\\ud800\"}",
+    ] {
+        let _ = parse_json_export(text);
+    }
+    let deep = format!("{{\"A\": {}{}}}", "[".repeat(500), "]".repeat(500));
+    let (m, issues) = parse_json_export(&deep);
+    assert!(m.get("A").is_some() || !issues.is_empty());
+}
+
+/// Runs the exporter documented in docs/settings-export.md, when Django is installed, and
+/// checks that the JSON it writes gives the same values as `diffsettings --all` and no secret.
+#[test]
+fn documented_json_exporter_agrees_with_diffsettings() {
+    use std::process::Command;
+    let probe = Command::new("python3")
+        .args(["-c", "import django"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: python3 with Django is not available");
+        return;
+    }
+    let doc = include_str!("../../../docs/settings-export.md");
+    let line = doc
+        .lines()
+        .find(|l| l.starts_with("python -c '"))
+        .expect("the exporter one-liner");
+    let command = line.rsplit_once(" > ").map_or(line, |(c, _)| c);
+    let command = format!("python3{}", &command["python".len()..]);
+    let dir = tempfile::tempdir().unwrap();
+    let pkg = dir.path().join("proj");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("__init__.py"), "").unwrap();
+    const SECRETS: &[&str] = &[
+        "s3cr3t-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFG",
+        "old-key-zyxwvutsrqponmlkjihgfedcba-9876543210",
+        "db-pass-in-clear",
+        "mail-pass-in-clear",
+        "sentry-api-key-in-clear",
+        "broker-pass-in-clear",
+    ];
+    let settings = format!(
+        r#"
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DEBUG = os.environ.get("DEBUG", "False") == "True"
+SECRET_KEY = "{}"
+SECRET_KEY_FALLBACKS = ["{}"]
+ALLOWED_HOSTS = ["shop.example.org", "*"]
+INSTALLED_APPS = ["django.contrib.contenttypes", "django.contrib.auth", "django.contrib.sessions"]
+MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.middleware.csrf.CsrfViewMiddleware"]
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = 3600
+CSRF_COOKIE_SECURE = False
+SESSION_COOKIE_AGE = 1209600
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3", "NAME": "app", "HOST": "pgbouncer", "PORT": 6432, "PASSWORD": "{}", "DISABLE_SERVER_SIDE_CURSORS": True}}}}
+EMAIL_HOST_PASSWORD = "{}"
+SENTRY_API_KEY = "{}"
+CELERY_BROKER_URL = "redis://:{}@redis:6379/0"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+AUTH_PASSWORD_VALIDATORS = [{{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {{"min_length": 12}}}}]
+"#,
+        SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[3], SECRETS[4], SECRETS[5]
+    );
+    std::fs::write(pkg.join("settings.py"), settings).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(args[0])
+            .args(&args[1..])
+            .env("PYTHONPATH", dir.path())
+            .env("DJANGO_SETTINGS_MODULE", "proj.settings")
+            .env_remove("DEBUG")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let json = run(&["sh", "-c", &command]);
+    let text = run(&["python3", "-m", "django", "diffsettings", "--all"]);
+    for secret in SECRETS {
+        assert!(!json.contains(secret), "the export shows {secret}");
+    }
+    let (exported, issues) = parse_json_export(&json);
+    assert!(issues.is_empty(), "{issues:?}");
+    let (django, issues) = parse_diffsettings(&text);
+    assert!(issues.is_empty(), "{issues:?}");
+    // Lists and tuples are one thing in JSON.
+    fn norm(v: &Value) -> String {
+        shape(v).replace('(', "[").replace(')', "]")
+    }
+    let mut compared = 0;
+    for s in &django.settings {
+        let theirs = &s.value.value;
+        let ours = &exported
+            .get(&s.name)
+            .unwrap_or_else(|| panic!("{} missing from the export", s.name))
+            .value
+            .value;
+        // `diffsettings` prints the module's values; reading `settings.MEDIA_URL` (as the
+        // exporter and the running code do) adds the script prefix to MEDIA_URL and STATIC_URL.
+        if theirs.is_unknown()
+            || matches!(theirs, Value::Path(_))
+            || matches!(s.name.as_str(), "MEDIA_URL" | "STATIC_URL")
+        {
+            continue;
+        }
+        let secret = SECRETS
+            .iter()
+            .any(|x| shape(theirs).contains(x) && !x.is_empty());
+        if secret {
+            continue;
+        }
+        assert_eq!(norm(ours), norm(theirs), "{}", s.name);
+        compared += 1;
+    }
+    assert!(compared > 50, "{compared}");
+    // The secrets the rules ask about are redacted, with their length.
+    let key = value(&exported, "SECRET_KEY");
+    assert_eq!(key.redacted_chars(), Some(SECRETS[0].len()), "{key:?}");
+    let fallbacks = value(&exported, "SECRET_KEY_FALLBACKS").as_list().unwrap();
+    assert!(fallbacks[0].value.is_redacted());
+    let db = value(&exported, "DATABASES")
+        .dict_get("default")
+        .map(|d| d.value.clone())
+        .unwrap();
+    let password = db.dict_get("PASSWORD").unwrap().value.clone();
+    assert_eq!(password.redacted_chars(), Some(SECRETS[2].len()));
+    assert_eq!(
+        db.dict_get("DISABLE_SERVER_SIDE_CURSORS")
+            .map(|v| v.value.clone()),
+        Some(Value::Bool(true))
+    );
+    assert!(value(&exported, "CELERY_BROKER_URL").is_redacted());
+    // Settings whose names only mention passwords are kept.
+    assert_eq!(
+        strs(value(&exported, "PASSWORD_HASHERS")),
+        ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
     );
 }

@@ -51,6 +51,9 @@ pub enum Provenance {
     Env,
     /// Computed from other values: paths, concatenations, conditional branches.
     Computed,
+    /// Printed by the running settings (`diffsettings`, a JSON dump): exact for the environment
+    /// the export was made in.
+    Export,
     Unknown,
 }
 
@@ -454,6 +457,20 @@ impl Value {
 
     pub fn is_unknown(&self) -> bool {
         matches!(self, Value::Unknown(_))
+    }
+
+    /// Whether this is a secret an export replaced by a fingerprint (`<redacted:50 chars>`,
+    /// `<from DJANGO_SECRET_KEY>`): a value that is set, but not written in the file.
+    pub fn is_redacted(&self) -> bool {
+        matches!(self, Value::Unknown(t) if super::json_export::is_fingerprint(t))
+    }
+
+    /// The length of a redacted secret, when the export stated it (`<redacted:50 chars>`).
+    pub fn redacted_chars(&self) -> Option<usize> {
+        match self {
+            Value::Unknown(t) => super::json_export::stated_length(t),
+            _ => None,
+        }
     }
 
     /// Python truthiness, when it is knowable without the environment.
