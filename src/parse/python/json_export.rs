@@ -8,10 +8,10 @@
 //! arrays are lists (they stand for lists and tuples alike: JSON has no tuples), objects are
 //! dicts. A fingerprint is kept as [`Value::Unknown`] holding its text: rules that look for
 //! hard-coded literals do not see a value, and [`Value::redacted_chars`] gives the length the
-//! exporter stated.
+//! exporter stated. The variables `<from NAME>` names are the module's environment reads.
 
 use super::eval::{self, Scope};
-use super::value::{Spanned, Value};
+use super::value::{Cast, EnvLibrary, EnvLookup, Spanned, Value};
 use super::{Layer, SettingsModule};
 use crate::parse::yaml::{self, Node, NodeKind, ScalarStyle};
 use crate::parse::ParseIssue;
@@ -26,6 +26,7 @@ pub fn parse_json_export(text: &str) -> (SettingsModule, Vec<ParseIssue>) {
     let file = yaml::parse(text);
     let mut issues = file.errors.clone();
     let mut scope = Scope::default();
+    let mut reads = Vec::new();
     let mut documents = file.documents();
     match documents.next() {
         Some(root) if root.kind() == NodeKind::Mapping => {
@@ -37,7 +38,7 @@ pub fn parse_json_export(text: &str) -> (SettingsModule, Vec<ParseIssue>) {
                     ));
                     continue;
                 };
-                let converted = Spanned::new(convert(value, 0), value.span());
+                let converted = Spanned::new(convert(value, 0, &mut reads), value.span());
                 eval::define(&mut scope, name, key_name_span(key), converted);
             }
         }
@@ -64,6 +65,7 @@ pub fn parse_json_export(text: &str) -> (SettingsModule, Vec<ParseIssue>) {
             len: text.len(),
             source: None,
         }],
+        env_reads: reads,
         ..SettingsModule::default()
     };
     (module.finish().exported(), issues)
@@ -83,11 +85,13 @@ fn key_name_span(key: Node<'_>) -> Span {
     }
 }
 
-fn spanned(node: Node<'_>, depth: usize) -> Spanned<Value> {
-    Spanned::new(convert(node, depth + 1), node.span())
+fn spanned(node: Node<'_>, depth: usize, reads: &mut Vec<EnvLookup>) -> Spanned<Value> {
+    Spanned::new(convert(node, depth + 1, reads), node.span())
 }
 
-fn convert(node: Node<'_>, depth: usize) -> Value {
+/// Converts a node; `<from NAME>` fingerprints are also recorded in `reads`, as the variables
+/// the running settings read.
+fn convert(node: Node<'_>, depth: usize, reads: &mut Vec<EnvLookup>) -> Value {
     if depth > MAX_DEPTH {
         return Value::Unknown("value nested too deeply to model".into());
     }
@@ -95,18 +99,50 @@ fn convert(node: Node<'_>, depth: usize) -> Value {
         NodeKind::Mapping => Value::Dict(
             node.entries()
                 .into_iter()
-                .map(|(k, v)| (spanned(k, depth), spanned(v, depth)))
+                .map(|(k, v)| (spanned(k, depth, reads), spanned(v, depth, reads)))
                 .collect(),
         ),
         NodeKind::Sequence => Value::List(
             node.items()
                 .into_iter()
-                .map(|i| spanned(i, depth))
+                .map(|i| spanned(i, depth, reads))
                 .collect(),
         ),
         NodeKind::UnresolvedAlias => Value::Unknown("unresolved alias".into()),
-        NodeKind::Scalar => scalar(node),
+        NodeKind::Scalar => {
+            let value = scalar(node);
+            if let Some(read) = from_variable(node, &value) {
+                reads.push(read);
+            }
+            value
+        }
     }
+}
+
+/// The variable a `<from NAME>` fingerprint names, located on the name when it is written
+/// without escapes.
+fn from_variable(node: Node<'_>, value: &Value) -> Option<EnvLookup> {
+    let Value::Unknown(text) = value else {
+        return None;
+    };
+    let name = text.strip_prefix("<from ")?.strip_suffix('>')?;
+    let span = node.span();
+    let name_span = match node.raw().find(text.as_str()) {
+        Some(at) => {
+            let start = span.start + at + "<from ".len();
+            Span::new(start, start + name.len())
+        }
+        None => span,
+    };
+    Some(EnvLookup {
+        name: name.to_string(),
+        name_span,
+        default: None,
+        required: false,
+        cast: Cast::Str,
+        library: EnvLibrary::Os,
+        plain_os_get: false,
+    })
 }
 
 fn scalar(node: Node<'_>) -> Value {

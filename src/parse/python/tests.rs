@@ -1580,6 +1580,20 @@ fn json_export_fingerprints_are_not_literals() {
         ("*****", false, None),
         ("django-insecure-abc", false, None),
     ];
+    let text = "{\"SECRET_KEY\": \"<from DJANGO_SECRET_KEY>\", \"X\": [\"<from OTHER>\"]}";
+    let (m, _) = parse_json_export(text);
+    let reads: Vec<(&str, Span)> = m
+        .env_reads
+        .iter()
+        .map(|r| (r.name.as_str(), r.name_span))
+        .collect();
+    assert_eq!(
+        reads,
+        [
+            ("DJANGO_SECRET_KEY", at(text, "DJANGO_SECRET_KEY")),
+            ("OTHER", at(text, "OTHER"))
+        ]
+    );
     for (text, fingerprint, chars) in cases {
         let json = format!("{{\"SECRET_KEY\": {text:?}}}");
         let (m, issues) = parse_json_export(&json);
