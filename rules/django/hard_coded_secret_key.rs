@@ -1,5 +1,5 @@
 use crate::diagnostic::redact;
-use crate::parse::python::Value;
+use crate::parse::python::{Provenance, Value};
 use crate::rule::{Ctx, Rule};
 use crate::rules::django::{check_leaves, Finding, Judged};
 
@@ -13,6 +13,10 @@ crate::declare_rule! {
     /// carrying the `django-insecure-` prefix that `startproject` writes. Literal entries of
     /// `SECRET_KEY_FALLBACKS` are reported the same way (`security.W025`). The key is never
     /// printed: messages show a redacted form.
+    ///
+    /// A settings export (`diffsettings` text or a JSON dump) shows the key the running
+    /// settings hold: a key in clear there is reported too, since the export file now holds
+    /// it. A fingerprint the exporter writes instead (`"<redacted:50 chars>"`) is not.
     ///
     /// ## Why it matters
     /// The secret key signs sessions, password-reset links, CSRF tokens and anything passed
@@ -82,20 +86,29 @@ const HELP: &str = "read the key from the environment without a fallback \
                     (os.environ[\"SECRET_KEY\"]), so a deploy without it fails at startup, and \
                     rotate the committed key";
 
+const EXPORT_HELP: &str = "export the settings with secrets redacted (docs/settings-export.md) \
+                           and rotate the key the file shows";
+
 impl Rule for HardCodedSecretKey {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         check_leaves(ctx, |leaf, out| {
-            if let Judged::Set(_, outcomes) = leaf.judge("SECRET_KEY") {
+            if let Judged::Set(setting, outcomes) = leaf.judge("SECRET_KEY") {
                 if leaf.guarded("SECRET_KEY") {
                     return;
                 }
+                let exported = setting.provenance == Provenance::Export;
                 for o in outcomes {
                     let Value::Str(key) = &o.value else { continue };
                     // An empty key stops Django from starting: that fails loudly.
                     if key.is_empty() {
                         continue;
                     }
-                    let mut message = if o.uses_default() {
+                    let mut message = if exported {
+                        format!(
+                            "SECRET_KEY is written in clear in this settings export ({})",
+                            redact(key)
+                        )
+                    } else if o.uses_default() {
                         format!(
                             "SECRET_KEY falls back to a hard-coded value ({}){}",
                             redact(key),
@@ -107,7 +120,8 @@ impl Rule for HardCodedSecretKey {
                     if let Some(why) = weakness(key) {
                         message.push_str(&format!(", and it is weak: {why}"));
                     }
-                    out.push(Finding::at(o.span, message).help(HELP).secret(o.span));
+                    let help = if exported { EXPORT_HELP } else { HELP };
+                    out.push(Finding::at(o.span, message).help(help).secret(o.span));
                 }
             }
             if let Judged::Set(_, outcomes) = leaf.judge("SECRET_KEY_FALLBACKS") {
