@@ -1,6 +1,7 @@
 #![no_main]
 //! The YAML layer never panics, and every span it reports lies within the text, on character
-//! boundaries, with `raw()` equal to the text it covers.
+//! boundaries, with `raw()` equal to the text it covers; the Compose model built on it never
+//! panics either.
 
 use libfuzzer_sys::fuzz_target;
 use shiplint::parse::yaml::{self, Node, YamlFile};
@@ -10,6 +11,10 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
         let file = yaml::parse(text);
         check(text, &file, Span::new(0, text.len()));
+        // The Compose model reads every node kind, tag (`!reset`, `!override`) and merge key.
+        let (compose, issues) = shiplint::parse::compose::build(&file);
+        assert!(issues.iter().all(|i| valid(text, i.span)));
+        drop(compose);
         for block in file.comment_blocks() {
             assert!(valid(text, block.span));
             assert!(block.lines.iter().all(|l| valid(text, *l)));
