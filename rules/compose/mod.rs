@@ -47,6 +47,8 @@ crate::family_rules! {
     host_network_mode => HostNetworkMode,
     missing_restart_policy => MissingRestartPolicy,
     missing_memory_limit => MissingMemoryLimit,
+    healthy_dependency_without_healthcheck => HealthyDependencyWithoutHealthcheck,
+    obsolete_version => ObsoleteVersion,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1412,7 +1414,7 @@ pub(crate) fn image_healthcheck(stack: &Stack<'_>, file: FileId, name: &str) -> 
 }
 
 /// The external image a stage's chain of `FROM <stage>` starts from.
-fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
+pub(crate) fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
     let Some(model) = stack.project.file(dockerfile).model.dockerfile() else {
         return stage.image.clone();
     };
