@@ -1,4 +1,4 @@
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::rule::{Ctx, Rule};
 use crate::source::{FileId, Span};
@@ -7,11 +7,13 @@ use super::{image_has_healthcheck, resolve_image, root_image, ImageRef, Stack};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports a `depends_on:` entry with `condition: service_healthy` whose dependency has no
-    /// health check: none in any Compose definition of the service (its own, the services it
-    /// `extends:`, the other files of its deployment), and none in its image. A dependency
-    /// whose check is switched off (`healthcheck: {disable: true}`, `test: ["NONE"]`) is
-    /// reported too.
+    /// Reports a service that others wait for with `depends_on: {…: {condition:
+    /// service_healthy}}` but that has no health check: none in any Compose definition of the
+    /// service (its own, the services it `extends:`, the other files of its deployment), and
+    /// none in its image. A dependency whose check is switched off (`healthcheck: {disable:
+    /// true}`, `test: ["NONE"]`) is reported too. The finding is on the dependency's name, with
+    /// the `depends_on` entries that wait for it as related locations; on the entry itself when
+    /// the dependency is defined in another file.
     ///
     /// The image counts when shiplint can tell what it declares: the Dockerfile the service
     /// builds (its `HEALTHCHECK`, or that of the stages and the base image it starts from), or
@@ -139,10 +141,21 @@ fn image_check(stack: &Stack<'_>, file: FileId, name: &str) -> ImageCheck {
     }
 }
 
+/// One dependency that cannot become healthy, with the services that wait for it.
+struct Finding {
+    why: String,
+    related: Option<((FileId, Span), String)>,
+    certain: bool,
+    /// Each waiting service with its `depends_on` entry.
+    waiting: Vec<(String, Span)>,
+}
+
 impl Rule for HealthyDependencyWithoutHealthcheck {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let stack = Stack::new(ctx.project);
         let mut seen = HashSet::new();
+        // By the file of the `depends_on` entries and the dependency's name.
+        let mut findings: BTreeMap<(FileId, String), Finding> = BTreeMap::new();
         for (file, service) in ctx.project.index.services() {
             if !ctx.applies_to(stack.environment(file)) {
                 continue;
@@ -157,72 +170,122 @@ impl Rule for HealthyDependencyWithoutHealthcheck {
                     continue;
                 }
                 let target = dep.service.value.as_str();
-                let defs = stack.definitions(file, target);
-                // Undefined (another rule's finding), or only overlays whose base is elsewhere.
-                if !defs
-                    .iter()
-                    .any(|(_, s)| s.image.is_some() || s.build.is_some())
-                {
+                let key = (file, target.to_string());
+                if let Some(f) = findings.get_mut(&key) {
+                    f.waiting.push((name.to_string(), dep.service.span));
                     continue;
                 }
-                let disabled = defs.iter().find_map(|&(f, s)| {
-                    s.healthcheck
-                        .as_ref()
-                        .filter(|h| h.is_disabled())
-                        .map(|h| (f, h.span))
-                });
-                let checked = defs.iter().any(|(_, s)| {
-                    s.healthcheck
-                        .as_ref()
-                        .is_some_and(|h| h.test.is_some() && !h.is_disabled())
-                });
-                if disabled.is_none() && checked {
+                let Some(mut finding) = unhealthy(&stack, file, target) else {
                     continue;
-                }
-                let image = if disabled.is_some() {
-                    ImageCheck::Missing(None)
-                } else {
-                    image_check(&stack, file, target)
                 };
-                let (why, related, certain) = match (disabled, image) {
-                    (_, ImageCheck::Declared) => continue,
-                    (Some(at), _) => (
-                        format!("`{target}` switches its healthcheck off"),
-                        Some((at, "switched off here".to_string())),
-                        true,
+                finding.waiting.push((name.to_string(), dep.service.span));
+                findings.insert(key, finding);
+            }
+        }
+        for ((file, target), finding) in findings {
+            // At the dependency when this file defines it, where the check is missing.
+            let defs = stack.definitions(file, &target);
+            let own = defs
+                .iter()
+                .find(|(f, _)| *f == file)
+                .map(|(_, s)| s.name.span);
+            let elsewhere = defs.first().map(|(f, s)| (*f, s.name.span));
+            let (first, first_span) = &finding.waiting[0];
+            let waiting = match finding.waiting.len() {
+                1 => format!("`{first}` waits"),
+                2 => format!("`{first}` and `{}` wait", finding.waiting[1].0),
+                n => format!("`{first}` and {} other services wait", n - 1),
+            };
+            let d = ctx
+                .report(
+                    file,
+                    own.unwrap_or(*first_span),
+                    format!(
+                        "{waiting} for `{target}` to be healthy but {}: Compose refuses to start {}",
+                        finding.why,
+                        if finding.waiting.len() == 1 { format!("`{first}`") } else { "them".to_string() },
                     ),
-                    (None, ImageCheck::Missing(at)) => (
-                        format!("`{target}` has no healthcheck, nor does its image"),
-                        at.map(|at| (at, format!("the image `{target}` runs declares no `HEALTHCHECK`"))),
-                        true,
-                    ),
-                    (None, ImageCheck::Unknown) => (
-                        format!("`{target}` has no healthcheck in the Compose files, and its image is not known to declare one"),
-                        None,
-                        false,
-                    ),
-                };
-                let d = ctx
-                    .report(
-                        file,
-                        dep.service.span,
-                        format!(
-                            "`{name}` waits for `{target}` to be healthy but {why}: Compose refuses to start `{name}`",
-                        ),
-                    )
-                    .help(format!(
-                        "give `{target}` a `healthcheck:` with a `test` that proves it is ready, or wait with `condition: service_started`"
-                    ));
-                if let Some(((f, span), message)) = related {
-                    d.related(f, span, message);
+                )
+                .help(format!(
+                    "give `{target}` a `healthcheck:` with a `test` that proves it is ready, or wait with `condition: service_started`"
+                ));
+            if own.is_some() {
+                for (name, span) in &finding.waiting {
+                    d.related(file, *span, format!("`{name}` waits for it here"));
                 }
-                if !certain {
-                    let lowered = d.severity.lower();
-                    d.severity(lowered);
-                }
+            } else if let Some((f, span)) = elsewhere {
+                d.related(f, span, format!("`{target}` is defined here"));
+            }
+            if let Some(((f, span), message)) = finding.related {
+                d.related(f, span, message);
+            }
+            if !finding.certain {
+                let lowered = d.severity.lower();
+                d.severity(lowered);
             }
         }
     }
+}
+
+/// Why the service `target` of `file`'s deployment cannot become healthy, if it cannot.
+fn unhealthy(stack: &Stack<'_>, file: FileId, target: &str) -> Option<Finding> {
+    let defs = stack.definitions(file, target);
+    // Undefined (another rule's finding), or only overlays whose base is elsewhere.
+    if !defs
+        .iter()
+        .any(|(_, s)| s.image.is_some() || s.build.is_some())
+    {
+        return None;
+    }
+    let disabled = defs.iter().find_map(|&(f, s)| {
+        s.healthcheck
+            .as_ref()
+            .filter(|h| h.is_disabled())
+            .map(|h| (f, h.span))
+    });
+    let checked = defs.iter().any(|(_, s)| {
+        s.healthcheck
+            .as_ref()
+            .is_some_and(|h| h.test.is_some() && !h.is_disabled())
+    });
+    if disabled.is_none() && checked {
+        return None;
+    }
+    let image = if disabled.is_some() {
+        ImageCheck::Missing(None)
+    } else {
+        image_check(stack, file, target)
+    };
+    let (why, related, certain) = match (disabled, image) {
+        (_, ImageCheck::Declared) => return None,
+        (Some(at), _) => (
+            "it switches its healthcheck off".to_string(),
+            Some((at, "switched off here".to_string())),
+            true,
+        ),
+        (None, ImageCheck::Missing(at)) => (
+            "it has no healthcheck, nor does its image".to_string(),
+            at.map(|at| {
+                (
+                    at,
+                    format!("the image `{target}` runs declares no `HEALTHCHECK`"),
+                )
+            }),
+            true,
+        ),
+        (None, ImageCheck::Unknown) => (
+            "it has no healthcheck in the Compose files, and its image is not known to declare one"
+                .to_string(),
+            None,
+            false,
+        ),
+    };
+    Some(Finding {
+        why,
+        related,
+        certain,
+        waiting: Vec::new(),
+    })
 }
 
 impl ImageCheck {
