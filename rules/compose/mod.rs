@@ -49,6 +49,7 @@ crate::family_rules! {
     missing_memory_limit => MissingMemoryLimit,
     healthy_dependency_without_healthcheck => HealthyDependencyWithoutHealthcheck,
     obsolete_version => ObsoleteVersion,
+    port_bypasses_proxy => PortBypassesProxy,
 }
 
 // ---------------------------------------------------------------------------------------------
