@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{self, Candidate, DiscoverError};
-use crate::kind::FileKind;
+use crate::kind::{Environment, FileKind};
 use crate::parse::{self, Model};
 use crate::project::{ParsedFile, Project, Unreadable};
 use crate::rule::{Ctx, Rule, RuleMeta};
@@ -213,7 +213,7 @@ fn load(c: &Candidate, options: &RunOptions, stdin: Option<&str>) -> Option<Pars
         },
     };
     let rel = c.path.strip_prefix(&c.root).unwrap_or(&c.path);
-    let environment = c
+    let mut environment = c
         .environment
         .unwrap_or_else(|| discover::environment_of(rel, kind));
     let (model, issues) = if unreadable.is_some() {
@@ -230,6 +230,16 @@ fn load(c: &Candidate, options: &RunOptions, stdin: Option<&str>) -> Option<Pars
             ),
         }
     };
+    // A Compose file whose configuration and path do not say its environment may say it in
+    // its services' settings (`NODE_ENV=production`, a `.dev` settings module, `runserver`).
+    if c.environment.is_none() && environment == Environment::Unknown {
+        if let Some(env) = model
+            .compose()
+            .and_then(crate::rules::compose::content_environment)
+        {
+            environment = env;
+        }
+    }
     let source = SourceFile::new(
         c.path.clone(),
         c.display_path.clone(),

@@ -386,3 +386,54 @@ fn secrets_on_a_shown_line_are_masked_even_when_no_rule_flags_them() {
         }
     }
 }
+
+#[test]
+fn compose_content_says_the_environment_unless_configuration_or_path_does() {
+    let compose = "\
+services:
+  web:
+    image: registry.example.org/web:1.0
+    environment:
+      NODE_ENV: ${NODE_ENV:-production}
+      SECRET_KEY: ${SECRET_KEY:-prod-secret-key-change-it}
+";
+    let environment = |doc: &Value| {
+        doc["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "CMP001")
+            .map(|d| {
+                (
+                    d["environment"].as_str().unwrap().to_string(),
+                    d["severity"].as_str().unwrap().to_string(),
+                )
+            })
+    };
+    let args = ["--select", "CMP001"];
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docker-compose.yml", compose);
+    let (doc, _) = json(dir.path(), &args);
+    assert_eq!(
+        environment(&doc),
+        Some(("production".to_string(), "error".to_string()))
+    );
+    // The path wins over the content.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "dev/docker-compose.yml", compose);
+    let (doc, _) = json(dir.path(), &args);
+    assert_eq!(environment(&doc), None);
+    // The configuration wins over both.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "docker-compose.yml", compose);
+    write(
+        dir.path(),
+        "shiplint.toml",
+        "[environments]\n\"docker-compose.yml\" = \"staging\"\n",
+    );
+    let (doc, _) = json(dir.path(), &args);
+    assert_eq!(
+        environment(&doc).map(|(e, _)| e),
+        Some("staging".to_string())
+    );
+}

@@ -110,6 +110,12 @@ fn known_ports() -> &'static [KnownPort] {
     })
 }
 
+/// Whether this rule reports the container port `port` of an image (a database, cache, broker
+/// or console port).
+pub(super) fn is_internal_port(port: u16, repository: Option<&str>) -> bool {
+    internal_service(port, repository).is_some()
+}
+
 /// What listens on `port` of a container running `repository` (`None` when unknown), if it
 /// is a service that must stay internal.
 fn internal_service(port: u16, repository: Option<&str>) -> Option<&'static KnownPort> {

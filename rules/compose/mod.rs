@@ -47,6 +47,9 @@ crate::family_rules! {
     host_network_mode => HostNetworkMode,
     missing_restart_policy => MissingRestartPolicy,
     missing_memory_limit => MissingMemoryLimit,
+    healthy_dependency_without_healthcheck => HealthyDependencyWithoutHealthcheck,
+    obsolete_version => ObsoleteVersion,
+    port_bypasses_proxy => PortBypassesProxy,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,6 +391,89 @@ pub(crate) fn development_marker(compose: &ComposeFile) -> Option<Span> {
         }
     }
     None
+}
+
+/// Further variables that name the environment, read only to tell a file's environment.
+const MORE_ENVIRONMENT_VARIABLES: &[&str] = &["ENV", "APP_ENVIRONMENT", "MIX_ENV"];
+
+/// The environment an environment name says: `production`/`prod` or `staging`/`stage`.
+fn deployed_name(value: &str) -> Option<Environment> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "production" | "prod" => Some(Environment::Production),
+        "staging" | "stage" => Some(Environment::Staging),
+        _ => None,
+    }
+}
+
+/// A Django settings module for a deployed environment (`config.settings.production`,
+/// `app.settings_prod`).
+fn deployed_settings_module(value: &str) -> Option<Environment> {
+    let last = value.trim().rsplit('.').next().unwrap_or_default();
+    deployed_name(last.strip_prefix("settings_").unwrap_or(last))
+}
+
+/// An `environment:` entry's value when it is literal text, or the literal default of a lone
+/// `${VAR:-value}` (`${VAR-value}`): the value the file runs with unless the deploy says
+/// otherwise.
+fn value_or_default(var: &KeyValue) -> Option<String> {
+    if let Some(value) = literal_value(var) {
+        return Some(value.to_string());
+    }
+    let value = var.value.as_deref()?;
+    let template = interpolate::parse(value);
+    let [Piece::Expr(e)] = template.pieces.as_slice() else {
+        return None;
+    };
+    let operand = e.operand.as_ref().filter(|_| e.op.is_default())?;
+    operand.literal(value)
+}
+
+/// Where a Compose file's services say that they run in production or staging: an environment
+/// variable (`NODE_ENV`, `DJANGO_ENV`, `APP_ENV`, `ENVIRONMENT`, `ENV`, …) set to
+/// `production`/`prod` or `staging`, or a `DJANGO_SETTINGS_MODULE` naming such a module, as a
+/// literal value or as the default of `${VAR:-production}`.
+pub(crate) fn deployed_marker(compose: &ComposeFile) -> Option<(Environment, Span)> {
+    let mut found: Option<(Environment, Span)> = None;
+    for service in &compose.services {
+        for var in &service.environment {
+            let upper = var.name.to_ascii_uppercase();
+            let environment_variable = ENVIRONMENT_VARIABLES.contains(&upper.as_str())
+                || MORE_ENVIRONMENT_VARIABLES.contains(&upper.as_str());
+            let settings = upper == "DJANGO_SETTINGS_MODULE";
+            if !environment_variable && !settings {
+                continue;
+            }
+            let Some(value) = value_or_default(var) else {
+                continue;
+            };
+            let env = if settings {
+                deployed_settings_module(&value)
+            } else {
+                deployed_name(&value)
+            };
+            match (env, found) {
+                (Some(e), None) => found = Some((e, var.span)),
+                // Production and staging services in one file: it says neither.
+                (Some(e), Some((f, _))) if e != f => return None,
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
+/// The environment a Compose file's content says, for a file whose path and configuration
+/// do not: production or staging when its services say so (see [`deployed_marker`]),
+/// development when they say that (see [`development_marker`] and [`development_command`]),
+/// and nothing when they say both or neither.
+pub fn content_environment(compose: &ComposeFile) -> Option<Environment> {
+    let development =
+        development_marker(compose).is_some() || development_command(compose).is_some();
+    match (deployed_marker(compose), development) {
+        (Some((env, _)), false) => Some(env),
+        (None, true) => Some(Environment::Development),
+        _ => None,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1412,7 +1498,7 @@ pub(crate) fn image_healthcheck(stack: &Stack<'_>, file: FileId, name: &str) -> 
 }
 
 /// The external image a stage's chain of `FROM <stage>` starts from.
-fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
+pub(crate) fn root_image(stack: &Stack<'_>, dockerfile: FileId, stage: &Stage) -> String {
     let Some(model) = stack.project.file(dockerfile).model.dockerfile() else {
         return stage.image.clone();
     };
@@ -1666,6 +1752,53 @@ mod tests {
         assert!(is_development_settings_module("app.settings_local"));
         assert!(!is_development_settings_module("app.settings.production"));
         assert!(!is_development_settings_module("core.settings"));
+    }
+
+    #[test]
+    fn content_says_production_staging_or_development_unless_it_says_both() {
+        let env = |services: &str| {
+            let text = format!("services:\n{services}");
+            let (compose, _) = crate::parse::compose::build(&crate::parse::yaml::parse(&text));
+            content_environment(&compose)
+        };
+        let with = |vars: &str| env(&format!("  app:\n    environment:\n{vars}"));
+        assert_eq!(
+            with("      NODE_ENV: production\n"),
+            Some(Environment::Production)
+        );
+        assert_eq!(
+            with("      - APP_ENV=${APP_ENV:-prod}\n"),
+            Some(Environment::Production)
+        );
+        assert_eq!(
+            with("      DJANGO_SETTINGS_MODULE: config.settings_prod\n"),
+            Some(Environment::Production)
+        );
+        assert_eq!(with("      ENV: Staging\n"), Some(Environment::Staging));
+        assert_eq!(
+            with("      NODE_ENV: development\n"),
+            Some(Environment::Development)
+        );
+        // A required variable or one without a default says nothing.
+        assert_eq!(with("      APP_ENV: ${APP_ENV}\n"), None);
+        assert_eq!(with("      APP_ENV: ${APP_ENV:?production}\n"), None);
+        // Not an environment variable, nor an environment name.
+        assert_eq!(with("      SENTRY_ENVIRONMENT_TAG: production\n"), None);
+        assert_eq!(
+            with("      DJANGO_SETTINGS_MODULE: config.settings\n"),
+            None
+        );
+        assert_eq!(with("      APP_ENV: production-eu\n"), None);
+        // Both: production settings run by a development server, or two deployed environments.
+        assert_eq!(
+            env("  app:\n    command: python manage.py runserver\n    environment:\n      DJANGO_ENV: production\n"),
+            None
+        );
+        assert_eq!(
+            with("      NODE_ENV: production\n      APP_ENV: staging\n"),
+            None
+        );
+        assert_eq!(env("  app:\n    image: nginx\n"), None);
     }
 
     #[test]

@@ -18,7 +18,8 @@ crate::declare_rule! {
     /// service runs them: the fix differs, a tag naming the commit.
     /// Only production and staging files are checked: demos, local stacks and installers that
     /// track upstream releases on purpose use floating tags, and a file of unknown environment
-    /// does not say which it is.
+    /// does not say which it is. A `docker-compose.yml` whose services run with production
+    /// settings (`NODE_ENV=production`, a `.production` settings module) is a production file.
     ///
     /// ## Why it matters
     /// A floating tag is resolved again whenever the image is pulled: on a new server, after a
