@@ -568,7 +568,7 @@ impl Index {
                     .insert((f.id, service.name.value.clone()), self.services.len());
                 self.services.push(info);
             }
-            let templates = self.templates_near(&[&dir, &base_dir], &env_file_dirs);
+            let templates = self.templates_near(files, &[&dir, &base_dir], &env_file_dirs);
             let mut env_sources: Vec<FileId> = interpolation_env
                 .iter()
                 .chain(&service_env)
@@ -578,8 +578,7 @@ impl Index {
                     [&dir, &base_dir]
                         .into_iter()
                         .flat_map(|d| self.files_in_dir(d).iter().copied())
-                        .filter(|&id| self.env_files.values().any(|&e| e == id))
-                        .filter(|id| !self.templates.contains(id)),
+                        .filter(|&id| files[id].source.kind == FileKind::Env),
                 )
                 .collect();
             env_sources.sort_unstable();
@@ -600,7 +599,12 @@ impl Index {
 
     /// The templates in one of `dirs` or a folder above it, and those directly in one of
     /// `beside` (the folders of the env files services read), in file order.
-    fn templates_near(&self, dirs: &[&PathBuf], beside: &[PathBuf]) -> Vec<FileId> {
+    fn templates_near(
+        &self,
+        files: &[ParsedFile],
+        dirs: &[&PathBuf],
+        beside: &[PathBuf],
+    ) -> Vec<FileId> {
         let mut found: Vec<FileId> = Vec::new();
         let mut seen_dirs: HashSet<&Path> = HashSet::new();
         let above = dirs.iter().flat_map(|d| d.ancestors());
@@ -610,7 +614,10 @@ impl Index {
                 continue;
             }
             if let Some(ids) = self.files_by_dir.get(folder) {
-                found.extend(ids.iter().filter(|id| self.templates.contains(id)));
+                found.extend(
+                    ids.iter()
+                        .filter(|&&id| files[id].source.kind == FileKind::EnvTemplate),
+                );
             }
         }
         found.sort_unstable();
