@@ -98,6 +98,11 @@ pub struct ComposeEntry {
     /// The Compose file and `include:` entry that include this one (transitively, the
     /// including file has its own).
     pub included_by: Option<(FileId, Span)>,
+    /// The env templates that document this file's variables (see [`Index::templates_for`]).
+    pub templates: Vec<FileId>,
+    /// Every env file and template that speaks for this file's variables (see
+    /// [`Index::env_sources_for`]).
+    pub env_sources: Vec<FileId>,
 }
 
 /// Where a Compose file sits in the `include:` tree (see [`Index::place_composes`]).
@@ -550,13 +555,34 @@ impl Index {
                         });
                 }
             }
+            let mut env_file_dirs = Vec::new();
+            let mut service_env = Vec::new();
             for (position, service) in model.services.iter().enumerate() {
                 let info = self.service_info(f.id, model, position, service, &base_dir);
+                for e in &info.env_files {
+                    env_file_dirs.extend(e.path.as_deref().map(parent));
+                    service_env.extend(e.file);
+                }
                 self.add_uses(f.id, service);
                 self.service_by_name
                     .insert((f.id, service.name.value.clone()), self.services.len());
                 self.services.push(info);
             }
+            let templates = self.templates_near(files, &[&dir, &base_dir], &env_file_dirs);
+            let mut env_sources: Vec<FileId> = interpolation_env
+                .iter()
+                .chain(&service_env)
+                .chain(&templates)
+                .copied()
+                .chain(
+                    [&dir, &base_dir]
+                        .into_iter()
+                        .flat_map(|d| self.files_in_dir(d).iter().copied())
+                        .filter(|&id| files[id].source.kind == FileKind::Env),
+                )
+                .collect();
+            env_sources.sort_unstable();
+            env_sources.dedup();
             self.compose_by_file.insert(f.id, self.composes.len());
             self.composes.push(ComposeEntry {
                 file: f.id,
@@ -565,8 +591,38 @@ impl Index {
                 dotenv,
                 interpolation_env,
                 included_by,
+                templates,
+                env_sources,
             });
         }
+    }
+
+    /// The templates in one of `dirs` or a folder above it, and those directly in one of
+    /// `beside` (the folders of the env files services read), in file order.
+    fn templates_near(
+        &self,
+        files: &[ParsedFile],
+        dirs: &[&PathBuf],
+        beside: &[PathBuf],
+    ) -> Vec<FileId> {
+        let mut found: Vec<FileId> = Vec::new();
+        let mut seen_dirs: HashSet<&Path> = HashSet::new();
+        let above = dirs.iter().flat_map(|d| d.ancestors());
+        let folders = above.chain(beside.iter().map(PathBuf::as_path));
+        for folder in folders {
+            if !seen_dirs.insert(folder) {
+                continue;
+            }
+            if let Some(ids) = self.files_by_dir.get(folder) {
+                found.extend(
+                    ids.iter()
+                        .filter(|&&id| files[id].source.kind == FileKind::EnvTemplate),
+                );
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        found
     }
 
     fn real_env_file(&self, path: &Path) -> Option<FileId> {
@@ -876,6 +932,33 @@ impl Index {
         &self.templates
     }
 
+    /// The env templates that document the variables of the Compose file `compose`: those in
+    /// its folder (or its project directory, for an included file) or a folder above it — a
+    /// template for the `.env` Compose reads there — and those beside an env file one of its
+    /// services reads (`config/app.env.example` for `env_file: config/app.env`). Another
+    /// stack's template (`services/b/.env.example` for `services/a/compose.yml`) is not one.
+    /// In file order; empty for a file that is not a Compose file.
+    pub fn templates_for(&self, compose: FileId) -> &[FileId] {
+        self.compose(compose).map_or(&[], |c| &c.templates)
+    }
+
+    /// Every env file and template that speaks for the variables of `compose`: its
+    /// [`ComposeEntry::interpolation_env`], the env files its services read, the env files in
+    /// its folder (`--env-file` candidates such as `.env.production`) and
+    /// [`Index::templates_for`]. Sorted by [`FileId`].
+    pub fn env_sources_for(&self, compose: FileId) -> &[FileId] {
+        self.compose(compose).map_or(&[], |c| &c.env_sources)
+    }
+
+    /// The first assignment of `name` in one of [`Index::env_sources_for`] `compose`, in file
+    /// order: whether whoever deploys that Compose file is told about the variable.
+    pub fn declared_near(&self, compose: FileId, name: &str) -> Option<&Declaration> {
+        let sources = self.env_sources_for(compose);
+        self.declarations(name)
+            .iter()
+            .find(|d| sources.binary_search(&d.file).is_ok())
+    }
+
     /// The Dockerfile at `path` (normalized before the lookup).
     pub fn dockerfile_at(&self, path: &Path) -> Option<FileId> {
         self.dockerfiles.get(&discover::normalize(path)).copied()
@@ -1134,6 +1217,47 @@ secrets:
         let secret = index.named(ResourceKind::Secret, "db_password").unwrap();
         assert_eq!(secret.uses.len(), 1);
         assert!(index.named(ResourceKind::Network, "logs").is_none());
+    }
+
+    #[test]
+    fn env_sources_of_a_stack_are_its_own_and_its_parents_not_a_sibling_stacks() {
+        let compose = "services:\n  web:\n    env_file: [config/app.env]\n    environment:\n      DSN: ${SENTRY_DSN}\n";
+        let (_, index) = project(&[
+            ("/p/services/a/compose.yml", FileKind::Compose, compose),
+            (
+                "/p/services/b/compose.yml",
+                FileKind::Compose,
+                "services:\n  b: {}\n",
+            ),
+            (
+                "/p/services/b/.env.example",
+                FileKind::EnvTemplate,
+                "SENTRY_DSN=\n",
+            ),
+            ("/p/.env.example", FileKind::EnvTemplate, "SHARED=\n"),
+            ("/p/services/a/config/app.env", FileKind::Env, "APP=1\n"),
+            (
+                "/p/services/a/config/app.env.example",
+                FileKind::EnvTemplate,
+                "APP=\n",
+            ),
+            ("/p/services/a/.env.production", FileKind::Env, "PROD=1\n"),
+            ("/p/services/.env", FileKind::Env, "ABOVE=1\n"),
+        ]);
+        assert_eq!(index.templates_for(0), [3, 5]);
+        assert_eq!(index.templates_for(1), [2, 3]);
+        assert_eq!(index.env_sources_for(0), [3, 4, 5, 6]);
+        assert!(index.declared_near(0, "SENTRY_DSN").is_none());
+        assert_eq!(
+            index.declared_near(1, "SENTRY_DSN").map(|d| d.file),
+            Some(2)
+        );
+        assert_eq!(index.declared_near(0, "SHARED").map(|d| d.file), Some(3));
+        assert_eq!(index.declared_near(0, "APP").map(|d| d.file), Some(4));
+        assert_eq!(index.declared_near(0, "PROD").map(|d| d.file), Some(6));
+        // A real `.env` above the folder is not read (only a template there documents it).
+        assert!(index.declared_near(0, "ABOVE").is_none());
+        assert!(index.templates_for(2).is_empty() && index.env_sources_for(2).is_empty());
     }
 
     #[test]

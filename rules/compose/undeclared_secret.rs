@@ -15,9 +15,12 @@ const TEMPLATES_SHOWN: usize = 3;
 crate::declare_rule! {
     /// ## What it does
     /// Reports a secret-like variable (`SECRET_KEY`, `*_PASSWORD`, `*_TOKEN`, …) interpolated
-    /// in a Compose file as a bare `${VAR}` — no default, no `:?` guard — that nothing in the
-    /// project declares: neither the `.env` Compose reads beside the file nor any env template
-    /// (`.env.example`, `.env.production.sample`, …).
+    /// in a Compose file as a bare `${VAR}` — no default, no `:?` guard — that nothing in its
+    /// stack declares: neither the `.env` Compose reads beside the file, an `env_file:` of its
+    /// services or another env file in its folder, nor an env template (`.env.example`,
+    /// `.env.production.sample`, …) in its folder or a folder above it. In a monorepo, another
+    /// stack's template (`services/b/.env.example` for `services/a/docker-compose.yml`) does
+    /// not count: whoever deploys stack a never reads it.
     ///
     /// A variable guarded with `${VAR:?…}` anywhere in the Compose files loaded together is not
     /// reported: the deploy fails loudly without it.
@@ -66,7 +69,7 @@ impl Rule for UndeclaredSecret {
         let groups = ComposeGroups::of(project);
         for variable in index.variables() {
             let name = variable.name.as_str();
-            if !is_secret_name(name) || index.template_declarations(name).next().is_some() {
+            if !is_secret_name(name) {
                 continue;
             }
             let mut by_file: BTreeMap<FileId, Vec<&VarUse>> = BTreeMap::new();
@@ -75,7 +78,7 @@ impl Rule for UndeclaredSecret {
             }
             for (&file, uses) in &by_file {
                 if !ctx.applies_to(project.file(file).source.environment)
-                    || index.declared_for(file, name).is_some()
+                    || index.declared_near(file, name).is_some()
                 {
                     continue;
                 }
@@ -125,6 +128,13 @@ impl Rule for UndeclaredSecret {
                 }
                 for other in &bare[1..] {
                     d.related(file, other.span, "also used here");
+                }
+                if let Some(elsewhere) = index.declarations(name).first() {
+                    d.related(
+                        elsewhere.file,
+                        elsewhere.key_span,
+                        "declared for another stack only: whoever deploys this file does not read it",
+                    );
                 }
             }
         }

@@ -102,7 +102,10 @@ fn check_use(ctx: &mut Ctx<'_>, file: FileId, service: &Service, u: &VarUse) -> 
     let index = &ctx.project.index;
     let name = &u.name;
     if index.declared_for(file, name).is_some()
-        || index.template_declarations(name).next().is_some()
+        || index
+            .templates_for(file)
+            .iter()
+            .any(|&t| index.declaration_in(t, name).is_some())
     {
         return false;
     }

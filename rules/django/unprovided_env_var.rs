@@ -9,9 +9,12 @@ crate::declare_rule! {
     /// ## What it does
     /// Reports a deployed settings module that reads an environment variable without a
     /// default (`os.environ["X"]`, `env("X")`, `config("X")`) when nothing in the project
-    /// provides it: no env template (`.env.example`) or env file declares it, and no Compose
-    /// service that runs these settings sets it (`environment:`, `env_file:`, the image's
-    /// `ENV`).
+    /// provides it: no env template (`.env.example`) or env file of the stack that runs the
+    /// settings declares it, and no Compose service that runs these settings sets it
+    /// (`environment:`, `env_file:`, the image's `ENV`). The stack's env files are those of
+    /// the Compose files of those services, and the templates in their folders or a folder
+    /// above: in a monorepo, another stack's `.env.example` does not count. When no service
+    /// is known to run the settings, any env file or template of the project does.
     ///
     /// Only the value a deployed instance evaluates counts (the production branch of an `if`),
     /// and only when the project shows how its environment is provided: a Compose service
@@ -116,11 +119,15 @@ fn provided(
     lookup: &EnvLookup,
 ) -> bool {
     let name = lookup.name.as_str();
-    if !project.index.declarations(name).is_empty() {
+    // With no service known to run the settings, any env file or template may be the one
+    // deployed with them; otherwise only those of the services' stacks (another stack's
+    // `.env.example` in a monorepo says nothing to whoever deploys these services).
+    if services.is_empty() && !project.index.declarations(name).is_empty() {
         return true;
     }
     services.iter().any(|s| {
-        project.index.env_lookup(s.compose, &s.name, name).is_some()
+        project.index.declared_near(s.compose, name).is_some()
+            || project.index.env_lookup(s.compose, &s.name, name).is_some()
             || project
                 .index
                 .extended(s.compose, &s.name)

@@ -34,6 +34,7 @@ crate::family_rules! {
     false_string_read_as_true => FalseStringReadAsTrue,
     unread_template_variable => UnreadTemplateVariable,
     env_file_in_image => EnvFileInImage,
+    guessable_template_secret => GuessableTemplateSecret,
 }
 
 /// The lexed model of an env file or template.

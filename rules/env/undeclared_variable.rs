@@ -11,9 +11,13 @@ use crate::source::{FileId, Span};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a variable that a Compose file interpolates as a bare `${VAR}` or `$VAR` — no
-    /// default, no `:?` guard — while no env file or env template of the project declares it:
+    /// default, no `:?` guard — while no env file or env template of its stack declares it:
     /// not the `.env` Compose reads beside the file, not the env files an `include:` passes,
-    /// not `.env.example` or any other template. The finding is on the first bare use; the
+    /// not an `env_file:` of its services or another env file in its folder (an `--env-file`
+    /// candidate), not `.env.example` or another template in its folder or a folder above it.
+    /// In a monorepo, another stack's template (`services/b/.env.example` for
+    /// `services/a/docker-compose.yml`) does not count: whoever deploys stack a never reads
+    /// it. The finding is on the first bare use; the
     /// other uses in the file are related locations.
     ///
     /// Not reported: secret-like names (`undeclared-secret`, CMP003, reports those), a
@@ -137,9 +141,8 @@ impl Rule for UndeclaredVariable {
         };
         for variable in index.variables() {
             let name = variable.name.as_str();
-            // Secrets are CMP003's; a declaration anywhere (a template, an `--env-file`
-            // candidate) tells deployers about the variable.
-            if is_secret_name(name) || provided(name) || !index.declarations(name).is_empty() {
+            // Secrets are CMP003's.
+            if is_secret_name(name) || provided(name) {
                 continue;
             }
             let mut by_file: BTreeMap<FileId, Vec<&VarUse>> = BTreeMap::new();
@@ -147,7 +150,12 @@ impl Rule for UndeclaredVariable {
                 by_file.entry(u.file).or_default().push(&u.at);
             }
             for (&file, uses) in &by_file {
-                if !ctx.applies_to(project.file(file).source.environment) {
+                // A declaration in an env file or template of this stack (see
+                // `Index::env_sources_for`) tells its deployers about the variable; another
+                // stack's template does not.
+                if !ctx.applies_to(project.file(file).source.environment)
+                    || index.declared_near(file, name).is_some()
+                {
                     continue;
                 }
                 let guarded = by_file
@@ -182,6 +190,13 @@ impl Rule for UndeclaredVariable {
                     ));
                 for other in &bare[1..] {
                     d.related(file, other.span, "also used here");
+                }
+                if let Some(elsewhere) = index.declarations(name).first() {
+                    d.related(
+                        elsewhere.file,
+                        elsewhere.key_span,
+                        "declared for another stack only: whoever deploys this file does not read it",
+                    );
                 }
             }
         }

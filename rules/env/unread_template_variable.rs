@@ -16,7 +16,9 @@ crate::declare_rule! {
     /// Reports a key of an env template (`.env.example`, `.env.staging.example`, …) that
     /// nothing in the project uses, when the project's Django settings are visible:
     ///
-    /// - the key never reaches a container: no Compose file interpolates it, and the file the
+    /// - the key never reaches a container: no Compose file of its stack (one in the
+    ///   template's folder or below it, or whose services read an env file beside it)
+    ///   interpolates it, and the file the
     ///   template stands for is only the `.env` Compose reads for interpolation, as no
     ///   service lists it under `env_file:`;
     /// - or it reaches the containers through `env_file:`, but no settings module reads it
@@ -357,16 +359,32 @@ impl Rule for UnreadTemplateVariable {
                 _ if settings.loads_env_files => Reach::Services(None),
                 r => r,
             };
+            // The Compose files this template documents (see `Index::templates_for`): in a
+            // monorepo, another stack interpolating the key does not use this template's.
+            // Every Compose file when none is known.
+            let index = &project.index;
+            let stacks: Vec<FileId> = index
+                .compose_files()
+                .iter()
+                .filter(|c| c.templates.contains(&id))
+                .map(|c| c.file)
+                .collect();
+            let in_stack = |file: FileId| stacks.is_empty() || stacks.contains(&file);
             let mut seen = HashSet::new();
             for entry in &env.entries {
                 let name = entry.key.as_str();
+                let interpolated = || {
+                    index
+                        .variable(name)
+                        .is_some_and(|v| v.uses.iter().any(|u| in_stack(u.file)))
+                };
                 // A bare `- NAME` under a service's `environment:` passes the value on.
-                let passed = || project.index.services().any(|(_, s)| s.env(name).is_some());
-                if !seen.insert(name)
-                    || project.index.variable(name).is_some()
-                    || read_by_tools(name)
-                    || passed()
-                {
+                let passed = || {
+                    index
+                        .services()
+                        .any(|(file, s)| in_stack(file) && s.env(name).is_some())
+                };
+                if !seen.insert(name) || interpolated() || read_by_tools(name) || passed() {
                     continue;
                 }
                 let scan = scan.get_or_insert_with(|| project.derived(SourceScan::build));
