@@ -5,7 +5,7 @@ use rayon::prelude::*;
 
 use super::env_file;
 use crate::discover::{environment_from_tokens, normalize};
-use crate::kind::Environment;
+use crate::kind::{Environment, FileKind};
 use crate::parse::python::EnvLibrary;
 use crate::project::{ParsedFile, Project};
 use crate::rule::{Ctx, Rule};
@@ -14,7 +14,8 @@ use crate::source::{FileId, Span};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a key of an env template (`.env.example`, `.env.staging.example`, …) that
-    /// nothing in the project uses, when the project's Django settings are visible:
+    /// nothing in the project uses, when the project's Django settings source is visible (a
+    /// settings export shows values, not which variables the code reads, so it is not enough):
     ///
     /// - the key never reaches a container: no Compose file of its stack (one in the
     ///   template's folder or below it, or whose services read an env file beside it)
@@ -140,7 +141,9 @@ impl SettingsReads {
             let Some(module) = f.model.django_settings() else {
                 continue;
             };
-            out.visible = true;
+            // Only a source module shows which variables the settings read; an export shows
+            // values (and `<from VAR>` fingerprints), not the reads.
+            out.visible |= f.source.kind == FileKind::DjangoSettingsSource;
             out.paths.insert(normalize(&f.source.path));
             for read in &module.env_reads {
                 out.reads
