@@ -10,6 +10,7 @@
 //! replicas. Its Dockerfile's `COPY` and `WORKDIR` map repository folders to container paths,
 //! so that `BASE_DIR / "logs"` becomes `/app/logs` in the container.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -23,6 +24,10 @@ use crate::source::{FileId, Span};
 /// Every Compose service that runs Django, with what it runs.
 pub(crate) struct Stack {
     pub(crate) services: Vec<DjangoService>,
+    /// Settings exports whose path says no environment, with the deployed environment of the
+    /// Django services whose Compose file sits in a folder above them (the stack the export
+    /// was taken from).
+    export_envs: HashMap<FileId, Environment>,
 }
 
 /// What a Django service runs.
@@ -232,7 +237,11 @@ impl Stack {
                 words,
             });
         }
-        Stack { services }
+        let export_envs = export_environments(project, &services);
+        Stack {
+            services,
+            export_envs,
+        }
     }
 
     /// The services that run the settings module in `file`.
@@ -253,8 +262,49 @@ impl Stack {
             .map(|s| s.env)
             .filter(|e| matches!(e, Environment::Production | Environment::Staging))
             .min()
+            .or_else(|| self.export_envs.get(&file).copied())
             .unwrap_or(own)
     }
+}
+
+/// The environment of each settings export whose path says none: an export sits in the stack
+/// it was taken from, so it takes the environment of the Django services whose Compose file is
+/// in its folder or a folder above, when they all run in one deployed environment.
+fn export_environments(
+    project: &Project,
+    services: &[DjangoService],
+) -> HashMap<FileId, Environment> {
+    let mut out = HashMap::new();
+    for f in project.files_of_kind(FileKind::DjangoSettingsExport) {
+        if f.source.environment != Environment::Unknown || f.model.django_settings().is_none() {
+            continue;
+        }
+        let path = normalize(&f.source.path);
+        // The nearest folder above the export with Django services decides.
+        let mut best: Option<(usize, Vec<Environment>)> = None;
+        for s in services {
+            let compose = normalize(&project.file(s.compose).source.path);
+            let Some(dir) = compose.parent() else {
+                continue;
+            };
+            if !path.starts_with(dir) {
+                continue;
+            }
+            let depth = dir.components().count();
+            match &mut best {
+                Some((d, envs)) if *d == depth => envs.push(s.env),
+                Some((d, _)) if *d > depth => {}
+                _ => best = Some((depth, vec![s.env])),
+            }
+        }
+        let Some((_, mut envs)) = best else { continue };
+        envs.sort();
+        envs.dedup();
+        if let [env @ (Environment::Production | Environment::Staging)] = envs[..] {
+            out.insert(f.id, env);
+        }
+    }
+    out
 }
 
 /// The Dockerfile stage a service runs.

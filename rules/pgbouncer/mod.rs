@@ -576,16 +576,67 @@ pub(crate) struct Pgbouncers {
 }
 
 impl Pgbouncers {
-    /// The PgBouncer service (with its configuration) that `host` names, if any.
-    pub(crate) fn serving(&self, host: &str) -> Option<(&PgbService, &Effective)> {
-        self.services.iter().find_map(|s| {
-            let config = &self.configs[s.config?];
-            s.hostnames
-                .iter()
-                .any(|h| h.eq_ignore_ascii_case(host))
-                .then_some((s, config))
-        })
+    /// The PgBouncer service (with its configuration) that `host` names for a client written
+    /// in `from`, if any. In a repository with several stacks, several services may answer to
+    /// `pgbouncer`: the one of the client's own stack is meant — in the same Compose files
+    /// as a client written in Compose, else in the stack whose services run the settings file
+    /// `from`, else in the nearest folder above `from`. When the stack cannot be told, none.
+    pub(crate) fn serving(
+        &self,
+        project: &Project,
+        host: &str,
+        from: FileId,
+    ) -> Option<(&PgbService, &Effective)> {
+        let named: Vec<&PgbService> = self
+            .services
+            .iter()
+            .filter(|s| {
+                s.config.is_some() && s.hostnames.iter().any(|h| h.eq_ignore_ascii_case(host))
+            })
+            .collect();
+        let chosen = match named[..] {
+            [] => None,
+            [only] => Some(only),
+            _ => stack_service(project, &named, from),
+        }?;
+        Some((chosen, &self.configs[chosen.config?]))
     }
+}
+
+/// Among services of several stacks, the one of the stack of `from` (see
+/// [`Pgbouncers::serving`]).
+fn stack_service<'s>(
+    project: &Project,
+    named: &[&'s PgbService],
+    from: FileId,
+) -> Option<&'s PgbService> {
+    let groups = crate::rules::compose::ComposeGroups::of(project);
+    let in_group = |compose: FileId| -> Option<&'s PgbService> {
+        let mut found = named.iter().filter(|s| groups.together(s.compose, compose));
+        let first = found.next()?;
+        found.next().is_none().then_some(*first)
+    };
+    if project.index.compose(from).is_some() {
+        return in_group(from);
+    }
+    let django = crate::stack::Stack::of(project);
+    let mut running: Vec<FileId> = django.running(from).map(|s| s.compose).collect();
+    running.sort_unstable();
+    running.dedup();
+    if let [compose] = running[..] {
+        return in_group(compose);
+    }
+    // The nearest folder above `from` that holds one of these services' Compose files.
+    let path = crate::discover::normalize(&project.file(from).source.path);
+    let depth_of = |s: &PgbService| {
+        let compose = crate::discover::normalize(&project.file(s.compose).source.path);
+        let dir = compose.parent()?.to_path_buf();
+        path.starts_with(&dir).then(|| dir.components().count())
+    };
+    let best = named.iter().filter_map(|s| depth_of(s)).max()?;
+    let mut nearest = named.iter().filter(|s| depth_of(s) == Some(best));
+    let first = nearest.next()?;
+    nearest.next().is_none().then_some(*first)
 }
 
 /// Whether a Compose file of unknown environment says it is for development (a literal

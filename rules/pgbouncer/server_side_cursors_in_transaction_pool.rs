@@ -1,7 +1,8 @@
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::{client_urls, pgbouncers, ClientUse, Effective};
 use crate::parse::python::{Cast, EnvLibrary, Value};
+use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::rules::django::{check_leaves, Finding};
 use crate::source::{FileId, Span};
@@ -109,16 +110,21 @@ impl Rule for ServerSideCursorsInTransactionPool {
                     continue;
                 };
                 // Ex) {"HOST": "pgbouncer", "NAME": "app", ...}
+                let mut at = entry.span;
                 let (config, database, via): (&Effective, String, Option<&ClientUse>) =
                     match &entry.value {
                         Value::Dict(_) => {
                             let host = entry.value.dict_get("HOST").and_then(|h| h.value.as_str());
-                            let Some((_, config)) = host.and_then(|h| all.serving(h)) else {
+                            let Some((_, config)) =
+                                host.and_then(|h| all.serving(project, h, leaf.file))
+                            else {
                                 continue;
                             };
                             match entry.value.dict_get("DISABLE_SERVER_SIDE_CURSORS") {
                                 Some(v) if v.value.as_bool() != Some(false) => continue,
-                                _ => {}
+                                // Ex) "DISABLE_SERVER_SIDE_CURSORS": False — point at it.
+                                Some(v) => at = v.span,
+                                None => {}
                             }
                             let name = entry.value.dict_get("NAME").and_then(|n| n.value.as_str());
                             (config, name.unwrap_or_default().to_string(), None)
@@ -128,11 +134,15 @@ impl Rule for ServerSideCursorsInTransactionPool {
                             if lookup.cast == Cast::DbUrl
                                 || lookup.library == EnvLibrary::DjDatabaseUrl =>
                         {
+                            let stack = client_stack(project, leaf.file);
                             let found = urls.iter().find_map(|u| {
-                                if u.name != lookup.name {
+                                if u.name != lookup.name
+                                    || stack.as_ref().is_some_and(|s| !s.contains(&u.file))
+                                {
                                     return None;
                                 }
-                                all.serving(&u.url.host).map(|(_, c)| (c, u))
+                                all.serving(project, &u.url.host, u.file)
+                                    .map(|(_, c)| (c, u))
                             });
                             let Some((config, url)) = found else {
                                 continue;
@@ -157,7 +167,7 @@ impl Rule for ServerSideCursorsInTransactionPool {
                     related.push((u.file, u.span, format!("{} points at PgBouncer", u.name)));
                 }
                 context.entry(message.clone()).or_insert(related);
-                out.push(Finding::at(entry.span, message).help(
+                out.push(Finding::at(at, message).help(
                     "set \"DISABLE_SERVER_SIDE_CURSORS\": True in this DATABASES entry, or use \
                      session pooling for this database",
                 ));
@@ -165,8 +175,9 @@ impl Rule for ServerSideCursorsInTransactionPool {
         });
         for d in inner.into_diagnostics() {
             let extra = context.get(&d.message).cloned().unwrap_or_default();
-            let slot = ctx.report(d.file, d.span, d.message.clone());
-            *slot = d;
+            // Judged by `check_leaves` in the environment the settings run in, which may not be
+            // the one their file's name says (a settings export of a production stack).
+            let slot = ctx.adopt(d);
             for (file, span, label) in extra {
                 if label.ends_with("points at PgBouncer") {
                     slot.sensitive(file, span);
@@ -175,4 +186,25 @@ impl Rule for ServerSideCursorsInTransactionPool {
             }
         }
     }
+}
+
+/// The files that give the settings in `settings` their environment: the Compose files whose
+/// services run them and the env files those services read. `None` when no service is known
+/// to run them (a one-stack project then takes any client URL).
+fn client_stack(project: &Project, settings: FileId) -> Option<HashSet<FileId>> {
+    let django = crate::stack::Stack::of(project);
+    let groups = crate::rules::compose::ComposeGroups::of(project);
+    let running: Vec<FileId> = django.running(settings).map(|s| s.compose).collect();
+    if running.is_empty() {
+        return None;
+    }
+    let mut files = HashSet::new();
+    for info in project.index.service_infos() {
+        if !running.iter().any(|&c| groups.together(c, info.file)) {
+            continue;
+        }
+        files.insert(info.file);
+        files.extend(info.env_files.iter().filter_map(|e| e.file));
+    }
+    Some(files)
 }

@@ -84,7 +84,7 @@ impl Rule for UndefinedDatabase {
         // Per configuration: the databases asked for that it does not define.
         let mut missing: Vec<(usize, Vec<Asked>)> = Vec::new();
         let mut add = |all: &Pgbouncers, host: &str, asked: Asked| {
-            let Some((svc, config)) = all.serving(host) else {
+            let Some((svc, config)) = all.serving(project, host, asked.file) else {
                 return;
             };
             let Some(index) = svc.config else { return };
