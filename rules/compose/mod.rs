@@ -189,6 +189,55 @@ pub(crate) fn may_combine_with_unseen_file(project: &Project, file: FileId) -> b
         .any(|o| project.index.compose_at(&dir.join(o)).is_some())
 }
 
+/// Per Compose file, the uses of `variable` that Compose replaces by an empty string when the
+/// deploy environment lacks it: no env file or template of that file's stack declares the
+/// variable (see `Index::env_sources_for`), and no use in a file loaded with it guards it with
+/// `:?`. Files the rule does not judge are left out.
+pub(crate) fn undeclared_uses<'v>(
+    ctx: &Ctx<'_>,
+    groups: &ComposeGroups,
+    variable: &'v crate::index::Variable,
+) -> Vec<(FileId, Vec<&'v crate::parse::compose::VarUse>)> {
+    let project = ctx.project;
+    let name = variable.name.as_str();
+    let mut by_file: std::collections::BTreeMap<FileId, Vec<&crate::parse::compose::VarUse>> =
+        std::collections::BTreeMap::new();
+    for u in &variable.uses {
+        by_file.entry(u.file).or_default().push(&u.at);
+    }
+    let guarded = |file: FileId| {
+        by_file
+            .iter()
+            .filter(|(&other, _)| groups.together(file, other))
+            .any(|(_, uses)| uses.iter().any(|u| u.required))
+    };
+    by_file
+        .iter()
+        .filter(|(&file, _)| {
+            ctx.applies_to(project.file(file).source.environment)
+                && project.index.declared_near(file, name).is_none()
+                && !guarded(file)
+        })
+        .map(|(&file, uses)| (file, uses.clone()))
+        .collect()
+}
+
+/// Relates a finding about an undeclared variable to a declaration in another stack, which
+/// whoever deploys the reported file does not read.
+pub(crate) fn relate_other_stack(
+    d: &mut crate::diagnostic::Diagnostic,
+    project: &Project,
+    name: &str,
+) {
+    if let Some(elsewhere) = project.index.declarations(name).first() {
+        d.related(
+            elsewhere.file,
+            elsewhere.key_span,
+            "declared for another stack only: whoever deploys this file does not read it",
+        );
+    }
+}
+
 /// The folder of a file, normalized.
 pub(crate) fn folder_of(path: &Path) -> PathBuf {
     discover::normalize(path)

@@ -1,5 +1,3 @@
-use std::collections::BTreeMap;
-
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::parse::compose::VarUse;
 use crate::parse::interpolate::Op;
@@ -7,7 +5,7 @@ use crate::rule::{Ctx, Rule};
 use crate::rules::data::is_secret_name;
 use crate::source::FileId;
 
-use super::{folder_of, ComposeGroups};
+use super::{folder_of, relate_other_stack, undeclared_uses, ComposeGroups};
 
 /// Templates named in the help, at most.
 const TEMPLATES_SHOWN: usize = 3;
@@ -72,25 +70,8 @@ impl Rule for UndeclaredSecret {
             if !is_secret_name(name) {
                 continue;
             }
-            let mut by_file: BTreeMap<FileId, Vec<&VarUse>> = BTreeMap::new();
-            for u in &variable.uses {
-                by_file.entry(u.file).or_default().push(&u.at);
-            }
-            for (&file, uses) in &by_file {
-                if !ctx.applies_to(project.file(file).source.environment)
-                    || index.declared_near(file, name).is_some()
-                {
-                    continue;
-                }
-                // A guard in any file loaded with this one fails the deploy when it is unset.
-                let guarded = by_file
-                    .iter()
-                    .filter(|(&other, _)| groups.together(file, other))
-                    .any(|(_, uses)| uses.iter().any(|u| u.required));
-                if guarded {
-                    continue;
-                }
-                let bare: Vec<&&VarUse> = uses.iter().filter(|u| u.op == Op::Plain).collect();
+            for (file, uses) in undeclared_uses(ctx, &groups, variable) {
+                let bare: Vec<&VarUse> = uses.into_iter().filter(|u| u.op == Op::Plain).collect();
                 let Some(first) = bare.first() else {
                     continue;
                 };
@@ -129,13 +110,7 @@ impl Rule for UndeclaredSecret {
                 for other in &bare[1..] {
                     d.related(file, other.span, "also used here");
                 }
-                if let Some(elsewhere) = index.declarations(name).first() {
-                    d.related(
-                        elsewhere.file,
-                        elsewhere.key_span,
-                        "declared for another stack only: whoever deploys this file does not read it",
-                    );
-                }
+                relate_other_stack(d, project, name);
             }
         }
     }

@@ -1,10 +1,10 @@
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::index::EnvBinding;
 use crate::parse::compose::VarUse;
 use crate::parse::interpolate::Op;
 use crate::rule::{Ctx, Rule};
-use crate::rules::compose::ComposeGroups;
+use crate::rules::compose::{relate_other_stack, undeclared_uses, ComposeGroups};
 use crate::rules::data::is_secret_name;
 use crate::source::{FileId, Span};
 
@@ -145,28 +145,11 @@ impl Rule for UndeclaredVariable {
             if is_secret_name(name) || provided(name) {
                 continue;
             }
-            let mut by_file: BTreeMap<FileId, Vec<&VarUse>> = BTreeMap::new();
-            for u in &variable.uses {
-                by_file.entry(u.file).or_default().push(&u.at);
-            }
-            for (&file, uses) in &by_file {
-                // A declaration in an env file or template of this stack (see
-                // `Index::env_sources_for`) tells its deployers about the variable; another
-                // stack's template does not.
-                if !ctx.applies_to(project.file(file).source.environment)
-                    || index.declared_near(file, name).is_some()
-                {
-                    continue;
-                }
-                let guarded = by_file
-                    .iter()
-                    .filter(|(&other, _)| groups.together(file, other))
-                    .any(|(_, uses)| uses.iter().any(|u| u.required));
-                if guarded {
-                    continue;
-                }
-                let bare: Vec<&&VarUse> = uses
-                    .iter()
+            // A declaration in an env file or template of this stack tells its deployers about
+            // the variable; another stack's template does not.
+            for (file, uses) in undeclared_uses(ctx, &groups, variable) {
+                let bare: Vec<&VarUse> = uses
+                    .into_iter()
                     .filter(|u| {
                         u.op == Op::Plain
                             && !nested(file, u.span)
@@ -191,13 +174,7 @@ impl Rule for UndeclaredVariable {
                 for other in &bare[1..] {
                     d.related(file, other.span, "also used here");
                 }
-                if let Some(elsewhere) = index.declarations(name).first() {
-                    d.related(
-                        elsewhere.file,
-                        elsewhere.key_span,
-                        "declared for another stack only: whoever deploys this file does not read it",
-                    );
-                }
+                relate_other_stack(d, project, name);
             }
         }
     }
