@@ -274,6 +274,14 @@ fn export_environments(
     project: &Project,
     services: &[DjangoService],
 ) -> HashMap<FileId, Environment> {
+    // The environments of the Django services, by the folder of their Compose file.
+    let mut by_dir: HashMap<PathBuf, Vec<Environment>> = HashMap::new();
+    for s in services {
+        let compose = normalize(&project.file(s.compose).source.path);
+        if let Some(dir) = compose.parent() {
+            by_dir.entry(dir.to_path_buf()).or_default().push(s.env);
+        }
+    }
     let mut out = HashMap::new();
     for f in project.files_of_kind(FileKind::DjangoSettingsExport) {
         if f.source.environment != Environment::Unknown || f.model.django_settings().is_none() {
@@ -281,23 +289,14 @@ fn export_environments(
         }
         let path = normalize(&f.source.path);
         // The nearest folder above the export with Django services decides.
-        let mut best: Option<(usize, Vec<Environment>)> = None;
-        for s in services {
-            let compose = normalize(&project.file(s.compose).source.path);
-            let Some(dir) = compose.parent() else {
-                continue;
-            };
-            if !path.starts_with(dir) {
-                continue;
-            }
-            let depth = dir.components().count();
-            match &mut best {
-                Some((d, envs)) if *d == depth => envs.push(s.env),
-                Some((d, _)) if *d > depth => {}
-                _ => best = Some((depth, vec![s.env])),
-            }
-        }
-        let Some((_, mut envs)) = best else { continue };
+        let Some(mut envs) = path
+            .ancestors()
+            .skip(1)
+            .find_map(|d| by_dir.get(d))
+            .cloned()
+        else {
+            continue;
+        };
         envs.sort();
         envs.dedup();
         if let [env @ (Environment::Production | Environment::Staging)] = envs[..] {

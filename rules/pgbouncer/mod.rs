@@ -555,6 +555,8 @@ impl Effective {
 #[derive(Clone, Debug)]
 pub(crate) struct PgbService {
     pub compose: FileId,
+    /// The normalized folder of the Compose file.
+    pub compose_dir: PathBuf,
     pub name: String,
     /// The effective configuration it mounts (an index into [`Pgbouncers::configs`]).
     pub config: Option<usize>,
@@ -628,15 +630,11 @@ fn stack_service<'s>(
     }
     // The nearest folder above `from` that holds one of these services' Compose files.
     let path = crate::discover::normalize(&project.file(from).source.path);
-    let depth_of = |s: &PgbService| {
-        let compose = crate::discover::normalize(&project.file(s.compose).source.path);
-        let dir = compose.parent()?.to_path_buf();
-        path.starts_with(&dir).then(|| dir.components().count())
-    };
-    let best = named.iter().filter_map(|s| depth_of(s)).max()?;
-    let mut nearest = named.iter().filter(|s| depth_of(s) == Some(best));
-    let first = nearest.next()?;
-    nearest.next().is_none().then_some(*first)
+    path.ancestors().skip(1).find_map(|dir| {
+        let mut here = named.iter().filter(|s| s.compose_dir == dir);
+        let first = here.next()?;
+        Some(here.next().is_none().then_some(*first))
+    })?
 }
 
 /// Whether a Compose file of unknown environment says it is for development (a literal
@@ -761,17 +759,35 @@ fn build_pgbouncers(project: &Project) -> Pgbouncers {
     let mut mounted_by: HashMap<FileId, usize> = HashMap::new();
     let mut services = Vec::new();
     let mut mounted_lists: Vec<Vec<(FileId, String, Span)>> = Vec::new();
+    // Ini files by path: the ones a mount brings in are a range of this map (a file, or the
+    // files under a folder), so a service is not compared with every ini of a monorepo.
+    let ini_paths: std::collections::BTreeMap<PathBuf, FileId> = inis
+        .iter()
+        .map(|f| (crate::discover::normalize(&f.source.path), f.id))
+        .collect();
     for info in project.index.service_infos() {
         let service = info.service();
         let mounts = project.index.mounts(info.file, &info.name);
-        let mounted: Vec<(FileId, String, Span)> = inis
-            .iter()
-            .filter_map(|f| {
-                let path = crate::discover::normalize(&f.source.path);
-                container_path_of(project, info.file, mounts, &path)
-                    .map(|(target, m)| (f.id, target, m.span))
-            })
-            .collect();
+        let mut mounted: Vec<(FileId, String, Span)> = Vec::new();
+        let mut seen: HashSet<FileId> = HashSet::new();
+        for m in mounts {
+            let Some(host) = mount_host_path(project, info.file, m) else {
+                continue;
+            };
+            for (path, &id) in ini_paths
+                .range(host.clone()..)
+                .take_while(|(p, _)| p.starts_with(&host))
+            {
+                // The first mount covering a file decides, as in `container_path_of`.
+                if !seen.insert(id) {
+                    continue;
+                }
+                if let Some((target, m)) = container_path_of(project, info.file, mounts, path) {
+                    mounted.push((id, target, m.span));
+                }
+            }
+        }
+        mounted.sort_by_key(|(id, _, _)| *id);
         let image = service.image.as_ref().map(|i| i.value.clone());
         let is_pgbouncer = image
             .as_deref()
@@ -795,6 +811,10 @@ fn build_pgbouncers(project: &Project) -> Pgbouncers {
         }
         services.push(PgbService {
             compose: info.file,
+            compose_dir: crate::discover::normalize(&project.file(info.file).source.path)
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
             name: info.name.clone(),
             config: None,
             config_mount: mounted
