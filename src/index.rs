@@ -321,17 +321,7 @@ fn container_path(path: &str) -> Option<String> {
     if !path.starts_with('/') || interpolated(path) {
         return None;
     }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(format!("/{}", parts.join("/")))
+    Some(crate::text::normalize_container_path(path))
 }
 
 /// Whether a mount at `target` covers the container path `path` (both normalized).

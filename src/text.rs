@@ -16,9 +16,34 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous[b.len()]
 }
 
+/// A POSIX path as a container sees it: absolute, without `.`, `..` and repeated or trailing
+/// `/` (`..` at the root stays at the root). The form mount targets are compared in.
+pub fn normalize_container_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::edit_distance;
+    use super::{edit_distance, normalize_container_path};
+
+    #[test]
+    fn container_paths_are_normalized_lexically() {
+        assert_eq!(normalize_container_path("/var//log/./app/"), "/var/log/app");
+        assert_eq!(normalize_container_path("/a/b/../c"), "/a/c");
+        assert_eq!(normalize_container_path("/../x"), "/x");
+        assert_eq!(normalize_container_path("relative/x"), "/relative/x");
+        assert_eq!(normalize_container_path(""), "/");
+    }
 
     #[test]
     fn counts_insertions_deletions_and_substitutions() {

@@ -707,17 +707,7 @@ fn container_path_of<'m>(
 /// An absolute container path without `.`, `..` and repeated or trailing `/`, as the index
 /// compares mount targets.
 fn container_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    crate::text::normalize_container_path(path)
 }
 
 /// Where a container path comes from on the host, through the innermost mount covering it.

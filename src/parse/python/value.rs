@@ -380,17 +380,7 @@ pub fn resolve_path(v: &Value, base_dir: Option<&str>) -> Option<ResolvedPath> {
 }
 
 fn normalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
+    crate::text::normalize_container_path(path)
 }
 
 impl Value {
