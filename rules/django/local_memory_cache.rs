@@ -1,5 +1,5 @@
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{leaves, report_env, Judged};
+use crate::rules::django::{judged_env, leaves, report_env, Judged};
 use crate::source::Span;
 use crate::stack::{DjangoService, Stack};
 
@@ -51,10 +51,9 @@ impl Rule for LocalMemoryCache {
         let project = ctx.project;
         let stack = Stack::of(project);
         for leaf in leaves(project).iter() {
-            let env = stack.environment(leaf.file, leaf.env);
-            if !ctx.applies_to(env) || !project.file(leaf.file).reported {
+            let Some(env) = judged_env(ctx, &stack, leaf) else {
                 continue;
-            }
+            };
             let services: Vec<&DjangoService> = stack.running(leaf.file).collect();
             let several = services.len() > 1 || services.iter().any(|s| s.several_processes());
             if !several {

@@ -4,7 +4,7 @@ use crate::index::EnvBinding;
 use crate::parse::python::{resolve_path, Spanned, Value};
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{leaves, report_env, Judged, Leaf};
+use crate::rules::django::{judged_env, leaves, report_env, Judged, Leaf};
 use crate::source::{FileId, Span};
 use crate::stack::{container_path, stage_of, DjangoService, Stack};
 
@@ -80,10 +80,9 @@ impl Rule for LogPathNotMounted {
         let stack = Stack::of(project);
         let mut seen: HashSet<(FileId, Span)> = HashSet::new();
         for leaf in leaves(project).iter() {
-            let env = stack.environment(leaf.file, leaf.env);
-            if !ctx.applies_to(env) || !project.file(leaf.file).reported {
+            let Some(env) = judged_env(ctx, &stack, leaf) else {
                 continue;
-            }
+            };
             let services: Vec<&DjangoService> = stack.running(leaf.file).collect();
             if services.is_empty() {
                 continue;

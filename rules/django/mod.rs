@@ -916,6 +916,17 @@ pub(crate) fn raise(s: Severity) -> Severity {
     }
 }
 
+/// The environment `leaf` runs in, when the rule judges it there and its file is reported: a
+/// module whose name does not say is as deployed as the services that run it.
+pub(crate) fn judged_env(
+    ctx: &Ctx<'_>,
+    stack: &crate::stack::Stack,
+    leaf: &Leaf,
+) -> Option<Environment> {
+    let env = stack.environment(leaf.file, leaf.env);
+    (ctx.applies_to(env) && ctx.project.file(leaf.file).reported).then_some(env)
+}
+
 /// Runs `check` on every deployable settings module the rule applies to, and reports its
 /// findings where a user would fix them, each once.
 pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut Vec<Finding>)) {
@@ -923,11 +934,9 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
     let stack = crate::stack::Stack::of(ctx.project);
     let mut seen: HashSet<(FileId, Span, String)> = HashSet::new();
     for leaf in all.iter() {
-        // A module whose name does not say is as deployed as the services that run it.
-        let env = stack.environment(leaf.file, leaf.env);
-        if !ctx.applies_to(env) || !ctx.project.file(leaf.file).reported {
+        let Some(env) = judged_env(ctx, &stack, leaf) else {
             continue;
-        }
+        };
         let mut findings = Vec::new();
         check(leaf, &mut findings);
         for f in findings {

@@ -2,7 +2,7 @@ use std::collections::HashSet;
 
 use crate::parse::python::{EnvLookup, Value};
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{branch_side, leaves, report_env, Side};
+use crate::rules::django::{branch_side, judged_env, leaves, report_env, Side};
 use crate::stack::{stage_of, DjangoService, Stack};
 
 crate::declare_rule! {
@@ -51,10 +51,9 @@ impl Rule for UnprovidedEnvVar {
         let has_template = !project.index.env_templates().is_empty();
         let mut seen: HashSet<(usize, crate::source::Span)> = HashSet::new();
         for leaf in leaves(project).iter() {
-            let env = stack.environment(leaf.file, leaf.env);
-            if !ctx.applies_to(env) || !project.file(leaf.file).reported {
+            let Some(env) = judged_env(ctx, &stack, leaf) else {
                 continue;
-            }
+            };
             let services: Vec<&DjangoService> = stack.running(leaf.file).collect();
             if services.is_empty() && !has_template {
                 continue;

@@ -1,7 +1,7 @@
 use crate::index::MountSource;
 use crate::parse::python::{resolve_path, Value};
 use crate::rule::{Ctx, Rule};
-use crate::rules::django::{leaves, report_env, Judged, Leaf};
+use crate::rules::django::{judged_env, leaves, report_env, Judged, Leaf};
 use crate::stack::{container_path, DjangoService, Stack};
 
 crate::declare_rule! {
@@ -55,10 +55,9 @@ impl Rule for UnsharedMediaStorage {
         let project = ctx.project;
         let stack = Stack::of(project);
         for leaf in leaves(project).iter() {
-            let env = stack.environment(leaf.file, leaf.env);
-            if !ctx.applies_to(env) || !project.file(leaf.file).reported {
+            let Some(env) = judged_env(ctx, &stack, leaf) else {
                 continue;
-            }
+            };
             let services: Vec<&DjangoService> = stack.running(leaf.file).collect();
             let containers: u32 = services.iter().map(|s| s.replicas.unwrap_or(2)).sum();
             if containers < 2 || local_storage(leaf) != Some(true) {
