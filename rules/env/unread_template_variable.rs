@@ -168,7 +168,7 @@ struct SourceScan {
 impl SourceScan {
     fn build(project: &Project) -> SourceScan {
         let settings = project.derived(SettingsReads::build);
-        match scan_sources(&project.root, &settings.paths) {
+        match scan_sources(project, &settings.paths) {
             Some((words, loads)) => SourceScan {
                 mentioned: Some(words),
                 loads_env_files: loads,
@@ -190,12 +190,49 @@ fn loads_env(text: &str) -> bool {
     text.contains("load_dotenv") || text.contains("read_env") || text.contains("dotenv_values")
 }
 
+/// Whether a file's name makes it a source file the scan reads.
+fn scanned(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    SCANNED_EXTENSIONS.contains(&ext)
+        || name.eq_ignore_ascii_case("dockerfile")
+        || name.starts_with("Dockerfile")
+        || name == "Procfile"
+        || name == "Makefile"
+}
+
+/// The upper-case words of one file's text, and whether (being Python) it loads env files.
+fn words_of(text: &str, python: bool) -> (HashSet<String>, bool) {
+    let mut words = HashSet::new();
+    for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if word.len() > 1
+            && word.bytes().any(|b| b.is_ascii_uppercase())
+            && !word.bytes().any(|b| b.is_ascii_lowercase())
+            && !words.contains(word)
+        {
+            words.insert(word.to_string());
+        }
+    }
+    (words, python && loads_env(text))
+}
+
+fn is_python(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "py")
+}
+
 /// The upper-case words of the project's source files (settings modules, env files and
-/// templates excepted), and whether one of them loads env files; `None` past the caps.
-fn scan_sources(root: &Path, skip: &HashSet<PathBuf>) -> Option<(HashSet<String>, bool)> {
-    let mut paths: Vec<(PathBuf, bool)> = Vec::new();
-    let mut count = 0;
-    let walker = ignore::WalkBuilder::new(root)
+/// templates excepted), and whether one of them loads env files; `None` past the caps. Files
+/// the project already holds (Python modules, Dockerfiles, Compose files, …) are read from
+/// memory; only the others (JavaScript, shell scripts, …) are read from disk.
+fn scan_sources(project: &Project, skip: &HashSet<PathBuf>) -> Option<(HashSet<String>, bool)> {
+    let loaded: HashMap<PathBuf, &ParsedFile> = project
+        .files
+        .iter()
+        .map(|f| (normalize(&f.source.path), f))
+        .collect();
+    let mut in_memory: Vec<&ParsedFile> = Vec::new();
+    let mut on_disk: Vec<PathBuf> = Vec::new();
+    let walker = ignore::WalkBuilder::new(&project.root)
         .hidden(false)
         .require_git(false)
         .git_global(false)
@@ -210,57 +247,36 @@ fn scan_sources(root: &Path, skip: &HashSet<PathBuf>) -> Option<(HashSet<String>
             continue;
         }
         let path = entry.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let scanned = SCANNED_EXTENSIONS.contains(&ext)
-            || name.eq_ignore_ascii_case("dockerfile")
-            || name.starts_with("Dockerfile")
-            || name == "Procfile"
-            || name == "Makefile";
-        if !scanned || skip.contains(&normalize(path)) {
+        let normalized = normalize(path);
+        if !scanned(path) || skip.contains(&normalized) {
             continue;
         }
-        if entry
-            .metadata()
-            .map_or(true, |m| m.len() > MAX_SCANNED_FILE)
-        {
-            continue;
+        if let Some(f) = loaded.get(&normalized) {
+            in_memory.push(f);
+        } else if entry.metadata().is_ok_and(|m| m.len() <= MAX_SCANNED_FILE) {
+            on_disk.push(path.to_path_buf());
         }
-        count += 1;
-        if count > MAX_SCANNED_FILES {
+        if in_memory.len() + on_disk.len() > MAX_SCANNED_FILES {
             return None;
         }
-        paths.push((path.to_path_buf(), ext == "py"));
     }
     // Reading is most of the cost: files are read in parallel, each into its own word set.
-    let (words, loads) = paths
+    let from_memory = in_memory
         .par_iter()
-        .map(|(path, python)| {
-            let mut words = HashSet::new();
-            let Ok(bytes) = std::fs::read(path) else {
-                return (words, false);
-            };
-            let text = String::from_utf8_lossy(&bytes);
-            for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-                if word.len() > 1
-                    && word.bytes().any(|b| b.is_ascii_uppercase())
-                    && !word.bytes().any(|b| b.is_ascii_lowercase())
-                    && !words.contains(word)
-                {
-                    words.insert(word.to_string());
-                }
+        .map(|f| words_of(&f.source.text, is_python(&f.source.path)));
+    let from_disk = on_disk.par_iter().map(|path| match std::fs::read(path) {
+        Ok(bytes) => words_of(&String::from_utf8_lossy(&bytes), is_python(path)),
+        Err(_) => (HashSet::new(), false),
+    });
+    let (words, loads) = from_memory.chain(from_disk).reduce(
+        || (HashSet::new(), false),
+        |(a, la), (b, lb)| {
+            if a.len() < b.len() {
+                return merge(b, a, la || lb);
             }
-            (words, *python && loads_env(&text))
-        })
-        .reduce(
-            || (HashSet::new(), false),
-            |(a, la), (b, lb)| {
-                if a.len() < b.len() {
-                    return merge(b, a, la || lb);
-                }
-                merge(a, b, la || lb)
-            },
-        );
+            merge(a, b, la || lb)
+        },
+    );
     Some((words, loads))
 }
 
