@@ -382,15 +382,6 @@ impl<'a> Ctx<'a> {
         sink.last_mut().expect("just pushed")
     }
 
-    /// Takes over a finding of this rule that an inner context already judged (its severity
-    /// set for the environment it was reported in), so that a rule can run a shared walk such
-    /// as `check_leaves` and then add what it knows.
-    pub fn adopt(&mut self, diagnostic: Diagnostic) -> &mut Diagnostic {
-        debug_assert_eq!(diagnostic.code, self.meta.code);
-        self.out.push(diagnostic);
-        self.out.last_mut().expect("just pushed")
-    }
-
     /// Whether the rule reports anything in files of this environment.
     pub fn applies_to(&self, env: Environment) -> bool {
         self.meta.scope.level(env) != Level::Off

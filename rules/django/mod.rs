@@ -851,6 +851,9 @@ pub(crate) struct Finding {
     message: String,
     help: Option<String>,
     related: Vec<(Span, String)>,
+    /// Spans in other files of the project (a PgBouncer setting, a Compose variable), and
+    /// whether each holds a secret.
+    elsewhere: Vec<(FileId, Span, String, bool)>,
     secret: Option<Span>,
     severity: Option<fn(Severity) -> Severity>,
 }
@@ -871,6 +874,7 @@ impl Finding {
             message: message.into(),
             help: None,
             related: Vec::new(),
+            elsewhere: Vec::new(),
             secret: None,
             severity: None,
         }
@@ -892,6 +896,19 @@ impl Finding {
     /// A further span of the effective model, with a short message.
     pub(crate) fn related(mut self, span: Span, message: impl Into<String>) -> Finding {
         self.related.push((span, message.into()));
+        self
+    }
+
+    /// A span of another file of the project, with a short message; `secret` when the span
+    /// holds one, so that no output prints its text.
+    pub(crate) fn related_in(
+        mut self,
+        file: FileId,
+        span: Span,
+        message: impl Into<String>,
+        secret: bool,
+    ) -> Finding {
+        self.elsewhere.push((file, span, message.into(), secret));
         self
     }
 
@@ -966,6 +983,12 @@ pub(crate) fn check_leaves(ctx: &mut Ctx<'_>, mut check: impl FnMut(&Leaf, &mut 
                 let (i, local) = leaf.model.locate(rspan);
                 let in_file = leaf.layers.get(i).map_or(leaf.file, |l| l.file);
                 d.related(in_file, local, msg);
+            }
+            for (file, span, msg, secret) in f.elsewhere {
+                if secret {
+                    d.sensitive(file, span);
+                }
+                d.related(file, span, msg);
             }
             if let Some(adjust) = f.severity {
                 d.severity = adjust(d.severity);

@@ -1,11 +1,11 @@
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::{client_urls, pgbouncers, ClientUse, Effective};
 use crate::parse::python::{Cast, EnvLibrary, Value};
 use crate::project::Project;
 use crate::rule::{Ctx, Rule};
 use crate::rules::django::{check_leaves, Finding};
-use crate::source::{FileId, Span};
+use crate::source::FileId;
 
 crate::declare_rule! {
     /// ## What it does
@@ -82,9 +82,6 @@ crate::declare_rule! {
     }
 }
 
-/// Where a finding's cross-file context is: the pool mode, and the URL naming PgBouncer.
-type Context = Vec<(FileId, Span, String)>;
-
 impl Rule for ServerSideCursorsInTransactionPool {
     fn check_project(&self, ctx: &mut Ctx<'_>) {
         let project = ctx.project;
@@ -93,9 +90,7 @@ impl Rule for ServerSideCursorsInTransactionPool {
             return;
         }
         let urls = client_urls(project);
-        let mut context: HashMap<String, Context> = HashMap::new();
-        let mut inner = Ctx::new(project, ctx.meta());
-        check_leaves(&mut inner, |leaf, out| {
+        check_leaves(ctx, |leaf, out| {
             if !leaf.complete() {
                 return;
             }
@@ -159,32 +154,21 @@ impl Rule for ServerSideCursorsInTransactionPool {
                     "database `{alias}` goes through PgBouncer in {mode} pooling without \
                      DISABLE_SERVER_SIDE_CURSORS: querysets iterated with .iterator() fail"
                 );
-                let mut related = Vec::new();
-                if let Some((file, span)) = set_at {
-                    related.push((file, span, format!("pool_mode = {mode}")));
-                }
-                if let Some(u) = via {
-                    related.push((u.file, u.span, format!("{} points at PgBouncer", u.name)));
-                }
-                context.entry(message.clone()).or_insert(related);
-                out.push(Finding::at(at, message).help(
+                let mut finding = Finding::at(at, message).help(
                     "set \"DISABLE_SERVER_SIDE_CURSORS\": True in this DATABASES entry, or use \
                      session pooling for this database",
-                ));
+                );
+                if let Some((file, span)) = set_at {
+                    finding = finding.related_in(file, span, format!("pool_mode = {mode}"), false);
+                }
+                if let Some(u) = via {
+                    // The URL may carry a password.
+                    let label = format!("{} points at PgBouncer", u.name);
+                    finding = finding.related_in(u.file, u.span, label, true);
+                }
+                out.push(finding);
             }
         });
-        for d in inner.into_diagnostics() {
-            let extra = context.get(&d.message).cloned().unwrap_or_default();
-            // Judged by `check_leaves` in the environment the settings run in, which may not be
-            // the one their file's name says (a settings export of a production stack).
-            let slot = ctx.adopt(d);
-            for (file, span, label) in extra {
-                if label.ends_with("points at PgBouncer") {
-                    slot.sensitive(file, span);
-                }
-                slot.related(file, span, label);
-            }
-        }
     }
 }
 
